@@ -6,5 +6,13 @@
 // The filter's default action is SECCOMP_RET_USER_NOTIF: a syscall that is
 // not allowed outright does not run; the thread waits while the parent's
 // Listener reads which syscall it was, answers it, and ends the run with a
-// violation. SIGSYS alone could not say which syscall it was.
+// violation. SIGSYS alone could not say which syscall it was. The same
+// holds for calls of a foreign architecture and x32 numbers, named
+// "i386:..." and "x32:...". A few expected calls are answered by the
+// filter itself without a notification: clone3 gets ENOSYS, so glibc falls
+// back to clone, whose flags the filter can check.
+//
+// Files: policy.go (the types), default_linux.go (the allow-list),
+// build_linux.go (libseccomp, parent), load_linux.go (seccomp(2), init),
+// notify_linux.go (Listener, parent), names_linux.go (syscall names).
 package seccomp
