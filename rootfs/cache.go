@@ -1,0 +1,158 @@
+package rootfs
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// planFormat versions the cache file and the plan-building rules: bump it
+// whenever buildPlan would answer differently for the same host, so old
+// entries are rebuilt rather than trusted.
+const planFormat = 1
+
+// maxCacheFile bounds what a cache hit reads; real entries are ~10-20 KB.
+const maxCacheFile = 4 << 20
+
+// cacheFile is one cached plan. Stamps[0] is the interpreter binary (the
+// key: path, size, mtime, ctime, inode); the rest are every host path the
+// plan was derived from, each checked with one lstat on a hit.
+type cacheFile struct {
+	Format int     `json:"format"`
+	Python string  `json:"python"` // the path PlanFor was asked for
+	Stamps []stamp `json:"stamps"`
+	Plan   Plan    `json:"plan"`
+}
+
+// PlanFor returns the plan for a resolved interpreter, from the cache when
+// the cache entry is still valid.
+//
+// The cache lives in $XDG_CACHE_HOME/jailpy, else $HOME/.cache/jailpy (so
+// /root/.cache/jailpy for root), created 0700. A plan decides which host
+// paths get mounted into the jail, so a cache directory or file that
+// another user could write is an escape: unless both are owned by the
+// effective uid and not writable by group or others, the cache is ignored
+// and the plan computed every time (one interpreter probe, ~20-50 ms).
+func PlanFor(python string) (*Plan, error) {
+	abs, err := filepath.Abs(python)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs: plan %s: %w", python, err)
+	}
+	c := openCache()
+	if c != nil {
+		defer c.Close()
+		if p := loadPlan(c, abs); p != nil {
+			return p, nil
+		}
+	}
+	// An interpreter upgraded while the plan is built would leave a plan
+	// of the old one under stamps of the new one: compare before and after.
+	real, _ := filepath.EvalSymlinks(abs)
+	key := stampOf(real)
+	p, inputs, err := buildPlan(abs)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && real == p.Python && stampOf(real) == key {
+		// A cache that cannot be written costs time, not correctness.
+		_ = storePlan(c, abs, p, inputs)
+	}
+	return p, nil
+}
+
+// openCache opens the cache directory, or returns nil when there is none
+// that can be trusted. The checks are made on the opened directory, not
+// its path, so a rename after the check cannot substitute another one.
+func openCache() *os.Root {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return nil
+	}
+	dir := filepath.Join(base, "jailpy")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil
+	}
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil
+	}
+	fi, err := r.Stat(".")
+	if err != nil || trusted(fi) != nil {
+		r.Close()
+		return nil
+	}
+	return r
+}
+
+func cacheName(python string) string {
+	sum := sha256.Sum256([]byte(python))
+	return fmt.Sprintf("plan-%x.json", sum[:12])
+}
+
+// loadPlan returns the cached plan for python if every stamp still holds.
+func loadPlan(c *os.Root, python string) *Plan {
+	f, err := c.Open(cacheName(python))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || trusted(fi) != nil || fi.Size() > maxCacheFile {
+		return nil
+	}
+	data := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil
+	}
+	var cf cacheFile
+	if json.Unmarshal(data, &cf) != nil || cf.Format != planFormat || cf.Python != python || len(cf.Stamps) == 0 {
+		return nil
+	}
+	for _, s := range cf.Stamps {
+		if stampOf(s.Path) != s {
+			return nil
+		}
+	}
+	if cf.Plan.validate() != nil {
+		return nil
+	}
+	return &cf.Plan
+}
+
+// storePlan writes the cache entry atomically: readers see the old file or
+// the new one, never a torn one. There is no fsync: a file lost or emptied
+// by a crash fails to parse and is rebuilt.
+func storePlan(c *os.Root, python string, p *Plan, inputs []string) error {
+	cf := cacheFile{Format: planFormat, Python: python, Stamps: []stamp{stampOf(python)}}
+	for _, in := range inputs {
+		if in != python {
+			cf.Stamps = append(cf.Stamps, stampOf(in))
+		}
+	}
+	cf.Plan = *p
+	data, err := json.Marshal(&cf)
+	if err != nil {
+		return err
+	}
+	name := cacheName(python)
+	tmp := fmt.Sprintf(".%s.%d.%d.tmp", name, os.Getpid(), time.Now().UnixNano())
+	f, err := c.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = c.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = c.Remove(tmp)
+	}
+	return err
+}
