@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"strconv"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/jail"
+	"github.com/jailpy/jailpy/rootfs"
+)
+
+// Input bounds, so jailpy's own memory stays small whatever it is fed.
+const (
+	maxSourceBytes = 4 << 20
+	maxArgsBytes   = 32 << 20
+)
+
+var funcName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func execCommand() *cli.Command {
+	d := jail.DefaultLimits()
+	return &cli.Command{
+		Name:      "exec",
+		Usage:     "call one function of FILE in a jail and print the verdict as JSON",
+		ArgsUsage: "FILE",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "func", Value: "main", Usage: "function to call"},
+			&cli.StringFlag{Name: "args", Value: "[]", Usage: "JSON array of positional arguments; - reads it from stdin"},
+			&cli.StringFlag{Name: "kwargs", Value: "{}", Usage: "JSON object of keyword arguments"},
+			&cli.StringFlag{Name: "timeout", Value: d.Wall.String(), Usage: "wall-clock limit (Go duration)"},
+			&cli.StringFlag{Name: "cpu-time", Usage: "CPU time limit (default: the timeout)"},
+			&cli.StringFlag{Name: "memory", Value: "256MiB", Usage: "memory limit (bytes, KiB, MiB, GiB)"},
+			&cli.StringFlag{Name: "pids", Value: strconv.FormatInt(*d.Pids, 10), Usage: "processes + threads"},
+			&cli.StringFlag{Name: "output", Value: "64KiB", Usage: "cap for each of stdout and stderr"},
+			&cli.StringFlag{Name: "result", Value: "1MiB", Usage: "cap for the returned value's JSON"},
+			&cli.StringFlag{Name: "tmp", Value: "16MiB", Usage: "size of the writable /tmp"},
+			&cli.StringFlag{Name: "python", Usage: "interpreter (default: python3 on PATH, resolved to the real binary)"},
+			&cli.StringFlag{Name: "cgroup", Value: "auto", Usage: "cgroup mode: auto, v2, v1 or none"},
+			&cli.StringFlag{Name: "cgroup-parent", Usage: "cgroup under which run cgroups are made (a delegated one, for non-root v2)"},
+			&cli.IntFlag{Name: "uid", Value: jail.DefaultHostID, Usage: "host uid the jail runs as when jailpy runs as root"},
+			&cli.IntFlag{Name: "gid", Value: jail.DefaultHostID, Usage: "host gid the jail runs as when jailpy runs as root"},
+		},
+		Action: execAction,
+	}
+}
+
+func execAction(c *cli.Context) error {
+	spec, err := specFromFlags(c)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	res := jail.Run(ctx, spec)
+	enc := json.NewEncoder(c.App.Writer)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(res); err != nil {
+		return fmt.Errorf("write the verdict: %w", err)
+	}
+	return exitCode(res.Status.ExitCode())
+}
+
+// specFromFlags turns the command line into a jail.Spec; every problem is
+// a usage error.
+func specFromFlags(c *cli.Context) (*jail.Spec, error) {
+	if c.NArg() != 1 {
+		return nil, usagef("exec needs exactly one FILE (got %d arguments)", c.NArg())
+	}
+	file := c.Args().First()
+	src, err := readCapped(file, maxSourceBytes)
+	if err != nil {
+		return nil, err
+	}
+	spec := &jail.Spec{
+		Source: src, Filename: file, Func: c.String("func"),
+		UID: c.Int("uid"), GID: c.Int("gid"),
+		Cgroup: cgroup.Options{Want: c.String("cgroup"), Parent: c.String("cgroup-parent")},
+	}
+	if !funcName.MatchString(spec.Func) {
+		return nil, usagef("--func %q is not a Python identifier", spec.Func)
+	}
+	switch spec.Cgroup.Want {
+	case "auto", "v2", "v1", "none":
+	default:
+		return nil, usagef("--cgroup %q: use auto, v2, v1 or none", spec.Cgroup.Want)
+	}
+	if spec.Args, err = jsonFlag(c, "args", '['); err != nil {
+		return nil, err
+	}
+	if spec.Kwargs, err = jsonFlag(c, "kwargs", '{'); err != nil {
+		return nil, err
+	}
+	if spec.Limits, err = limitsFromFlags(c); err != nil {
+		return nil, err
+	}
+	if spec.Python, err = rootfs.Resolve(c.String("python")); err != nil {
+		return nil, usagef("--python: %v", err)
+	}
+	return spec, nil
+}
+
+func limitsFromFlags(c *cli.Context) (jail.Limits, error) {
+	l := jail.DefaultLimits()
+	wall, err := parseDuration(c.String("timeout"))
+	if err != nil {
+		return l, usagef("--timeout: %v", err)
+	}
+	cpu := wall
+	if s := c.String("cpu-time"); s != "" {
+		if cpu, err = parseDuration(s); err != nil {
+			return l, usagef("--cpu-time: %v", err)
+		}
+	}
+	l.Wall, l.CPU = &wall, &cpu
+	for _, f := range []struct {
+		name string
+		dst  **int64
+	}{{"memory", &l.Memory}, {"output", &l.Output}, {"result", &l.Result}, {"tmp", &l.Tmp}} {
+		n, err := parseSize(c.String(f.name))
+		if err != nil {
+			return l, usagef("--%s: %v", f.name, err)
+		}
+		*f.dst = &n
+	}
+	pids, err := strconv.ParseInt(c.String("pids"), 10, 64)
+	if err != nil || pids < 1 {
+		return l, usagef("--pids %q: need a whole number of at least 1", c.String("pids"))
+	}
+	l.Pids = &pids
+	return l, nil
+}
+
+// jsonFlag reads --args or --kwargs ("-" = stdin) and checks that it is
+// one strict JSON value of the right kind.
+func jsonFlag(c *cli.Context, name string, open byte) (json.RawMessage, error) {
+	raw := []byte(c.String(name))
+	if string(raw) == "-" {
+		var err error
+		if raw, err = readAllCapped(c.App.Reader, maxArgsBytes, "stdin"); err != nil {
+			return nil, err
+		}
+	}
+	trimmed := bytes.TrimSpace(raw)
+	if !json.Valid(trimmed) {
+		return nil, usagef("--%s is not valid JSON", name)
+	}
+	if len(trimmed) == 0 || trimmed[0] != open {
+		kind := map[byte]string{'[': "array", '{': "object"}[open]
+		return nil, usagef("--%s must be a JSON %s", name, kind)
+	}
+	return trimmed, nil
+}
+
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	defer f.Close()
+	return readAllCapped(f, limit, path)
+}
+
+func readAllCapped(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, usagef("read %s: %v", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, usagef("%s is larger than %d bytes", what, limit)
+	}
+	return b, nil
+}

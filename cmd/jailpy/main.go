@@ -1,0 +1,64 @@
+// Command jailpy runs one untrusted Python function in a Linux jail and
+// prints one JSON verdict. See the README for the command line.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jailpy/jailpy/jail"
+)
+
+func main() {
+	// The re-executed binary inside a new jail: dispatched before any
+	// CLI parsing, so no flag can change what the init does.
+	if jail.IsInit() {
+		jail.Init() // never returns
+	}
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError is a bad command line: one line on stderr, exit 2, no verdict.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// exitCode carries a verdict's exit code out of a command's action.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
+
+// run is main without os.Exit, so tests can call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	app := &cli.App{
+		Name:      "jailpy",
+		Usage:     "run one untrusted Python function in a Linux jail",
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands:  []*cli.Command{execCommand()},
+		// One line and exit 2 for every usage error, never a help page.
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err.Error()}
+		},
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+	}
+	err := app.Run(args)
+	switch e := err.(type) {
+	case nil:
+		return 0
+	case exitCode:
+		return int(e)
+	default:
+		fmt.Fprintf(stderr, "jailpy: %v\n", err)
+		return jail.ExitUsage
+	}
+}

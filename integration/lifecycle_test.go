@@ -1,0 +1,204 @@
+package integration
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jailpy/jailpy/jail"
+)
+
+// procState is the state letter of a process ("R", "S", "Z"...), or "" if
+// there is no such process.
+func procState(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	return f[0]
+}
+
+// childrenOf lists the direct children of pid.
+func childrenOf(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
+	for _, t := range tasks {
+		b, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(b)) {
+			n, _ := strconv.Atoi(f)
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// procStatus reads the fields of /proc/PID/status.
+func procStatus(pid int) map[string]string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok {
+			m[k] = strings.TrimSpace(v)
+		}
+	}
+	return m
+}
+
+// jailedChild waits for jailpy to have exec'd the interpreter and returns
+// its host pid.
+func jailedChild(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	var pid int
+	ok := waitFor(10*time.Second, func() bool {
+		for _, c := range childrenOf(cmd.Process.Pid) {
+			if exe, _ := os.Readlink("/proc/" + strconv.Itoa(c) + "/exe"); strings.HasPrefix(filepath.Base(exe), "python") {
+				pid = c
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		t.Fatal("the jailed interpreter never appeared")
+	}
+	return pid
+}
+
+const sleepSrc = "import time\ndef main():\n    time.sleep(30)\n"
+
+// TestJailedProcessHasNoPrivilege looks at the running interpreter from
+// the host: unprivileged host uid, no capabilities, no_new_privs, seccomp
+// filter on.
+func TestJailedProcessHasNoPrivilege(t *testing.T) {
+	for _, rootless := range []bool{false, true} {
+		t.Run(map[bool]string{false: "root", true: "rootless"}[rootless], func(t *testing.T) {
+			var status map[string]string
+			r := jailpy(t, run{src: sleepSrc, rootless: rootless, flags: []string{"--timeout", "10s"}, started: func(cmd *exec.Cmd) {
+				pid := jailedChild(t, cmd)
+				status = procStatus(pid)
+				cmd.Process.Signal(syscall.SIGTERM)
+			}})
+			expect(t, r, jail.StatusInternal) // SIGTERM: jailpy stops the run and says so
+			want := strconv.Itoa(jail.DefaultHostID)
+			if rootless {
+				want = strconv.Itoa(rootlessUID)
+			}
+			if uid := strings.Fields(status["Uid"]); len(uid) == 0 || uid[0] != want || uid[1] != want {
+				t.Errorf("Uid %q, want %s", status["Uid"], want)
+			}
+			for _, k := range []string{"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"} {
+				if status[k] != "0000000000000000" {
+					t.Errorf("%s = %s", k, status[k])
+				}
+			}
+			if status["NoNewPrivs"] != "1" || status["Seccomp"] != "2" {
+				t.Errorf("NoNewPrivs %s Seccomp %s", status["NoNewPrivs"], status["Seccomp"])
+			}
+		})
+	}
+}
+
+func TestRootlessRuns(t *testing.T) {
+	r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1, 2]]", rootless: true})
+	var v float64
+	value(t, r, &v)
+	if v != 1.5 || r.Limits.Cgroup == "" {
+		t.Fatalf("got %s", r)
+	}
+	r = jailpy(t, run{src: "import socket\ndef main():\n    socket.socket()\n", rootless: true})
+	expect(t, r, jail.StatusViolation)
+	r = jailpy(t, run{src: "def main():\n    return open('/etc/passwd').read()\n", rootless: true})
+	expect(t, r, jail.StatusError)
+}
+
+// TestSIGKILLedJailpyLeavesNothing kills jailpy itself mid-run: the
+// parent-death signal must take the jail with it, and the next run must
+// reap the cgroup the dead one left.
+func TestSIGKILLedJailpyLeavesNothing(t *testing.T) {
+	var child int
+	res := jailpy(t, run{src: sleepSrc, flags: []string{"--timeout", "20s"}, started: func(cmd *exec.Cmd) {
+		child = jailedChild(t, cmd)
+		cmd.Process.Kill()
+	}})
+	if res.code != -1 {
+		t.Fatalf("jailpy was not killed: %s", res)
+	}
+	if !waitFor(5*time.Second, func() bool { return procState(child) == "" }) {
+		t.Fatalf("jailed process %d survived jailpy (state %s)", child, procState(child))
+	}
+	jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1]]"})
+	if left := runCgroups(t); len(left) != 0 {
+		t.Fatalf("cgroups left behind: %v", left)
+	}
+}
+
+// runCgroups lists jailpy's run cgroups on this host.
+func runCgroups(t *testing.T) []string {
+	var out []string
+	for _, pattern := range []string{"/sys/fs/cgroup/*/jailpy/jailpy-*", "/sys/fs/cgroup/*/*/*/jailpy/jailpy-*", "/sys/fs/cgroup/jailpy/jailpy-*", "/sys/fs/cgroup/*/jailpy/jailpy-*"} {
+		m, _ := filepath.Glob(pattern)
+		out = append(out, m...)
+	}
+	return out
+}
+
+func mountCount(t *testing.T) int {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(b, []byte("\n"))
+}
+
+// TestManyRunsLeakNothing: 100 runs, 4 at a time, leave no cgroup, mount,
+// process or fd behind.
+func TestManyRunsLeakNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: 100 runs")
+	}
+	mounts := mountCount(t)
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	sem := make(chan struct{}, 4)
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			src := scoreSrc
+			if i%10 == 0 {
+				src = "def score(v):\n    raise ValueError('x')\n"
+			}
+			r := jailpy(t, run{src: src, fn: "score", args: "[[1, 2]]"})
+			if r.Status != jail.StatusOK && r.Status != jail.StatusError {
+				errs <- r.String()
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if left := runCgroups(t); len(left) != 0 {
+		t.Errorf("cgroups left behind: %v", left)
+	}
+	if now := mountCount(t); now != mounts {
+		t.Errorf("mounts: %d before, %d after", mounts, now)
+	}
+	if kids := childrenOf(os.Getpid()); len(kids) != 0 {
+		t.Errorf("processes left behind: %v", kids)
+	}
+}

@@ -1,0 +1,89 @@
+package jail
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// report is what the wrapper wrote on the result fd, checked byte by byte.
+// The bytes come from a process that ran untrusted code, so nothing here
+// is believed until it has the exact shape the wrapper writes.
+type report struct {
+	Started bool   // the wrapper's "S" marker: user code was about to run
+	Frame   *frame // one complete, valid frame; nil if there is none
+	Problem string // why the bytes after the marker are not one valid frame
+}
+
+// frame is the wrapper's result.
+type frame struct {
+	Status string          `json:"status"` // "ok" or "error"
+	Value  json.RawMessage `json:"value"`
+	Error  *ErrorInfo      `json:"error"`
+}
+
+// maxFrameHeader bounds the decimal length line, so a flood of digits is
+// rejected without being parsed.
+const maxFrameHeader = 20
+
+// parseReport validates the result channel: "S", then "<len>\n<json>",
+// then nothing.
+func parseReport(b []byte) report {
+	if len(b) == 0 {
+		return report{}
+	}
+	if b[0] != 'S' {
+		return report{Problem: "the result channel does not start with the wrapper's marker"}
+	}
+	rest := b[1:]
+	if len(rest) == 0 {
+		return report{Started: true}
+	}
+	nl := bytes.IndexByte(rest, '\n')
+	if nl <= 0 || nl > maxFrameHeader {
+		return report{Started: true, Problem: "malformed frame header"}
+	}
+	n, err := strconv.ParseUint(string(rest[:nl]), 10, 63)
+	if err != nil {
+		return report{Started: true, Problem: "malformed frame length"}
+	}
+	body := rest[nl+1:]
+	switch {
+	case uint64(len(body)) < n:
+		return report{Started: true, Problem: "the frame is truncated"}
+	case uint64(len(body)) > n:
+		return report{Started: true, Problem: "data follows the frame"}
+	}
+	f, err := decodeFrame(body)
+	if err != nil {
+		return report{Started: true, Problem: err.Error()}
+	}
+	return report{Started: true, Frame: f}
+}
+
+// decodeFrame accepts exactly the two frame shapes the wrapper writes.
+func decodeFrame(body []byte) (*frame, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	var f frame
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("the frame is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("data follows the frame's JSON")
+	}
+	switch f.Status {
+	case "ok":
+		if len(f.Value) == 0 || f.Error != nil {
+			return nil, fmt.Errorf("an ok frame needs a value and no error")
+		}
+	case "error":
+		if f.Error == nil || f.Error.Type == "" || len(f.Value) != 0 {
+			return nil, fmt.Errorf("an error frame needs an error type and no value")
+		}
+	default:
+		return nil, fmt.Errorf("unknown frame status %q", f.Status)
+	}
+	return &f, nil
+}

@@ -1,0 +1,278 @@
+package jail
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/rootfs"
+	"github.com/jailpy/jailpy/seccomp"
+)
+
+// Run runs spec in a new jail and returns its verdict. It never returns
+// an error: every failure, jailpy's own included, is a verdict, and no
+// process, cgroup or mount of the run outlives the call.
+func Run(ctx context.Context, spec *Spec) *Result {
+	r := &run{spec: spec, lim: spec.Limits}
+	res := r.run(ctx)
+	res.Version = Version
+	res.Limits = r.lim.enforced(r.cgMode, r.cgNote)
+	return res
+}
+
+// run is the parent's state for one jail.
+type run struct {
+	spec   *Spec
+	lim    Limits
+	cgMode cgroup.Mode
+	cgNote string
+
+	mu     sync.Mutex
+	killed *killReason
+	proc   interface{ Kill() error }
+}
+
+// kill ends the run for reason; only the first reason is kept. Killing
+// pid 1 of the jail's pid namespace makes the kernel kill every other
+// process in it.
+func (r *run) kill(k killReason) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.killed == nil {
+		r.killed = &k
+	}
+	if r.proc != nil {
+		r.proc.Kill()
+	}
+}
+
+func (r *run) run(ctx context.Context) *Result {
+	plan, err := rootfs.PlanFor(r.spec.Python)
+	if err != nil {
+		return internalResult("rootfs plan: " + err.Error())
+	}
+	prog, err := seccomp.Build(seccomp.Default())
+	if err != nil {
+		return internalResult("seccomp: " + err.Error())
+	}
+	cgroup.Reap(r.spec.Cgroup) // a crashed jailpy's leftovers; best effort
+	cg, err := cgroup.New(r.spec.Cgroup, r.lim.cgroupLimits())
+	if err != nil {
+		return internalResult(err.Error())
+	}
+	defer cg.Delete()
+	r.cgMode, r.cgNote = cg.Mode(), cgroup.NoteOf(cg)
+
+	job, err := r.spec.jobBytes()
+	if err != nil {
+		return internalResult("job: " + err.Error())
+	}
+	cfg := &initConfig{
+		Plan:     plan,
+		FS:       rootfs.Options{TmpBytes: deref(r.lim.Tmp)},
+		Rlimits:  r.lim.rlimits(cg.Mode()),
+		Seccomp:  prog,
+		Argv:     pythonArgv(plan.Python),
+		Env:      pythonEnv(plan.Env),
+		Hostname: "jailpy",
+	}
+
+	// The clone and the wait stay on one OS thread: see spawn.
+	done := make(chan *Result, 1)
+	go func() {
+		runtime.LockOSThread()
+		done <- r.jail(ctx, cg, cfg, job)
+	}()
+	return <-done
+}
+
+// jail starts the init, supervises the run and measures it.
+func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job []byte) *Result {
+	uid, gid := r.spec.UID, r.spec.GID
+	c, err := spawn(cg, uid, gid)
+	if err != nil {
+		return internalResult(err.Error())
+	}
+	defer c.close()
+	start := time.Now()
+	r.mu.Lock()
+	r.proc = c.cmd.Process
+	r.mu.Unlock()
+
+	var setupErr string
+	if err := cg.Add(c.cmd.Process.Pid); err != nil {
+		setupErr = "cgroup: " + err.Error()
+		r.kill(killReason{})
+	} else if err := writeConfig(c, cfg); err != nil {
+		setupErr = "send config to the init: " + err.Error()
+		r.kill(killReason{})
+	}
+	go func() { // the wrapper reads it after exec; EPIPE if it died first
+		c.job.Write(job)
+		c.job.Close()
+	}()
+
+	stop := make(chan struct{})
+	if d := r.lim.Wall; d != nil {
+		t := time.AfterFunc(*d, func() { r.kill(killReason{Status: StatusTimeout, Limit: "wall"}) })
+		defer t.Stop()
+	}
+	if d := r.lim.CPU; d != nil {
+		go watchCPU(c.cmd.Process.Pid, *d, deref(r.lim.Pids), stop, func() {
+			r.kill(killReason{Status: StatusTimeout, Limit: "cpu"})
+		})
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			r.kill(killReason{Status: StatusInternal})
+		case <-stop:
+		}
+	}()
+	over := func(stream string) func() {
+		return func() { r.kill(killReason{Status: StatusOutput, Stream: stream}) }
+	}
+	stdout := startCapture(c.stdout, deref(r.lim.Output), over("stdout"))
+	stderr := startCapture(c.stderr, deref(r.lim.Output), over("stderr"))
+	// The frame may carry a traceback besides the value: allow for it.
+	result := startCapture(c.result, deref(r.lim.Result)+maxErrorFrame, over("result"))
+
+	var listener *seccomp.Listener
+	if setupErr == "" {
+		listener, setupErr = r.handshake(c)
+	}
+	state, _ := c.cmd.Process.Wait()
+	wall := time.Since(start)
+	close(stop)
+	if listener != nil {
+		listener.Close()
+	}
+
+	o := outcome{SetupErr: setupErr, ResultCap: deref(r.lim.Result)}
+	r.mu.Lock()
+	o.Killed = r.killed
+	r.mu.Unlock()
+	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
+		o.SetupErr = "interrupted: jailpy was asked to stop"
+		if ctx.Err() == nil {
+			o.SetupErr = "the jail could not be set up"
+		}
+	}
+	var cpu time.Duration
+	var maxRSS uint64
+	if state != nil {
+		o.Status = state.Sys().(syscall.WaitStatus)
+		if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
+			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			maxRSS = uint64(ru.Maxrss) * 1024
+		}
+	} else {
+		o.SetupErr = "lost the jail's init process"
+	}
+	if r.lim.CPU != nil && cpu >= *r.lim.CPU {
+		o.CPUOver = true
+	}
+	stats, statErr := cg.Stats()
+	if statErr == nil {
+		o.OOMKills = stats.OOMKills
+		if stats.MemoryPeak > 0 {
+			maxRSS = stats.MemoryPeak
+		}
+	}
+	o.Report = parseReport(result.wait())
+	o.Stderr = stderr.text()
+	res := decide(o)
+	res.Stdout, res.Stderr = stdout.text(), o.Stderr
+	res.WallMS = ms(wall)
+	res.CPUMS = ms(cpu)
+	res.Memory = maxRSS
+	return res
+}
+
+// maxErrorFrame is room in the result channel for an error frame's
+// message and traceback (the wrapper clips them well below this).
+const maxErrorFrame = 64 << 10
+
+// handshake follows the init through its set-up: it returns the seccomp
+// listener once the init has sent it and is serving it, or the failed
+// stage. It returns when the init has exec'd the interpreter or died.
+func (r *run) handshake(c *child) (*seccomp.Listener, string) {
+	var listener *seccomp.Listener
+	for {
+		msg, err := c.recvSync()
+		if err != nil {
+			r.kill(killReason{})
+			return listener, err.Error()
+		}
+		switch {
+		case msg.EOF:
+			return listener, ""
+		case msg.Err != "":
+			return listener, "jail set-up failed at " + msg.Err
+		case listener != nil:
+			unix.Close(msg.Listener)
+			r.kill(killReason{})
+			return listener, "the init sent a second seccomp listener"
+		}
+		l, err := seccomp.NewListener(msg.Listener)
+		if err != nil {
+			r.kill(killReason{})
+			return nil, "seccomp listener: " + err.Error()
+		}
+		listener = l
+		go r.supervise(l, c.cmd.Process.Pid)
+	}
+}
+
+// supervise answers the seccomp notifications of one run: the init's one
+// execve of the interpreter is allowed, and anything else the filter did
+// not allow outright ends the run as a violation.
+func (r *run) supervise(l *seccomp.Listener, initPid int) {
+	execed := false
+	for {
+		ev, err := l.Next()
+		if err != nil {
+			return
+		}
+		if !execed && ev.Name == "execve" && ev.PID == initPid {
+			execed = true
+			l.Allow(ev)
+			continue
+		}
+		r.kill(killReason{Status: StatusViolation, Syscall: ev.Name})
+		l.Deny(ev, unix.EPERM)
+	}
+}
+
+// writeConfig sends the init its instructions and closes the pipe: the
+// init starts work at EOF.
+func writeConfig(c *child, cfg *initConfig) error {
+	data, err := json.Marshal(cfg)
+	if err != nil {
+		return err
+	}
+	_, err = c.config.Write(data)
+	if cerr := c.config.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// ms is a duration in milliseconds, rounded to a microsecond.
+func ms(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}

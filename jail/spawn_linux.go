@@ -1,0 +1,179 @@
+package jail
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/jailpy/jailpy/cgroup"
+)
+
+// child is one started init and the parent's ends of its channels.
+type child struct {
+	cmd    *exec.Cmd
+	sync   int      // parent end of the SOCK_SEQPACKET sync socket
+	config *os.File // parent writes initConfig, then closes
+	job    *os.File // parent writes the job, then closes
+	result *os.File // wrapper's result channel
+	stdout *os.File
+	stderr *os.File
+}
+
+// namespaces are every namespace the jail gets at clone. The cgroup
+// namespace comes later, from the init, once it is inside the run's cgroup.
+const namespaces = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID |
+	unix.CLONE_NEWNET | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS
+
+// spawn starts the init: /proc/self/exe with the init token, in new
+// namespaces, as uid 0 of a user namespace whose only mapped id is an
+// unprivileged host id, directly in the run's cgroup where v2 allows it.
+// The caller must keep the calling goroutine on its OS thread until the
+// child is gone: the parent-death signal fires when the thread that
+// cloned the child exits, not the process.
+func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
+	c := &child{sync: -1}
+	var theirs []*os.File // child ends, closed here after start
+	defer func() {
+		for _, f := range theirs {
+			f.Close()
+		}
+	}()
+	pipe := func(parentReads bool) (*os.File, *os.File, error) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			return nil, nil, err
+		}
+		if parentReads {
+			theirs = append(theirs, w)
+			return r, w, nil
+		}
+		theirs = append(theirs, r)
+		return w, r, nil
+	}
+	var jobR, resultW, configR, stdoutW, stderrW *os.File
+	var err error
+	if c.job, jobR, err = pipe(false); err != nil {
+		return nil, err
+	}
+	if c.result, resultW, err = pipe(true); err != nil {
+		return nil, err
+	}
+	if c.config, configR, err = pipe(false); err != nil {
+		return nil, err
+	}
+	if c.stdout, stdoutW, err = pipe(true); err != nil {
+		return nil, err
+	}
+	if c.stderr, stderrW, err = pipe(true); err != nil {
+		return nil, err
+	}
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("sync socket: %w", err)
+	}
+	c.sync = pair[0]
+	syncTheirs := os.NewFile(uintptr(pair[1]), "sync")
+	theirs = append(theirs, syncTheirs)
+
+	root := os.Geteuid() == 0
+	if !root {
+		uid, gid = os.Geteuid(), os.Getegid() // the only ids an ordinary user may map
+	}
+	attr := &syscall.SysProcAttr{
+		Cloneflags:  namespaces,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: gid, Size: 1}},
+		// uid 0 inside, so the exec of the init keeps its capabilities in
+		// the new user namespace; as root, also drop the supplementary
+		// groups inherited from the host (an ordinary user cannot).
+		Credential:                 &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: !root},
+		GidMappingsEnableSetgroups: root,
+		Pdeathsig:                  syscall.SIGKILL,
+	}
+	if fd := cg.FD(); fd >= 0 {
+		attr.UseCgroupFD, attr.CgroupFD = true, fd
+	}
+	c.cmd = &exec.Cmd{
+		Path:        "/proc/self/exe",
+		Args:        []string{initArg0},
+		Env:         []string{"GODEBUG=asyncpreemptoff=1"}, // no preemption signals between seccomp load and exec
+		Stdout:      stdoutW,
+		Stderr:      stderrW,
+		ExtraFiles:  []*os.File{jobR, resultW, configR, syncTheirs}, // fds 3, 4, 5, 6
+		SysProcAttr: attr,
+	}
+	if err := c.cmd.Start(); err != nil {
+		c.close()
+		return nil, fmt.Errorf("start the jail (clone into new namespaces): %w", err)
+	}
+	return c, nil
+}
+
+// close releases the parent's ends; safe to call more than once.
+func (c *child) close() {
+	for _, f := range []*os.File{c.config, c.job, c.result, c.stdout, c.stderr} {
+		if f != nil {
+			f.Close()
+		}
+	}
+	if c.sync >= 0 {
+		unix.Close(c.sync)
+		c.sync = -1
+	}
+}
+
+// syncMsg is one message from the init: a failed stage, or the seccomp
+// listener fd. At exec the init's end closes, and recv returns EOF.
+type syncMsg struct {
+	Err      string // "stage: error"
+	Listener int    // -1 if none
+	EOF      bool
+}
+
+// recvSync reads the next message from the init.
+func (c *child) recvSync() (syncMsg, error) {
+	buf := make([]byte, 4096)
+	oob := make([]byte, unix.CmsgSpace(4))
+	for {
+		n, oobn, _, _, err := unix.Recvmsg(c.sync, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return syncMsg{}, fmt.Errorf("sync socket: %w", err)
+		}
+		if n == 0 {
+			return syncMsg{EOF: true, Listener: -1}, nil
+		}
+		switch buf[0] {
+		case 'E':
+			return syncMsg{Err: string(buf[1:n]), Listener: -1}, nil
+		case 'L':
+			fd, err := parseRights(oob[:oobn])
+			if err != nil {
+				return syncMsg{}, err
+			}
+			return syncMsg{Listener: fd}, nil
+		}
+		return syncMsg{}, fmt.Errorf("sync socket: unknown message %q", buf[:1])
+	}
+}
+
+// parseRights takes the one fd the init sends with its 'L' message.
+func parseRights(oob []byte) (int, error) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil || len(msgs) != 1 {
+		return -1, fmt.Errorf("sync socket: no seccomp listener in the message")
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+		return -1, fmt.Errorf("sync socket: expected one seccomp listener fd")
+	}
+	return fds[0], nil
+}

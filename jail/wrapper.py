@@ -1,0 +1,147 @@
+# jailpy's wrapper: pid 1 of the jail, run as `python -I -S -B -u -c <this>`.
+#
+# fd 3: the job: one line of JSON (func, filename, module, args, kwargs),
+#       then the user's source bytes.
+# fd 4: the result: b"S" once the job is read and user code is about to
+#       run, then one frame: b"<length>\n<json>".
+# The parent trusts nothing here: it decides timeouts, memory, violations
+# and crashes from its own measurements, and validates the frame. The "S"
+# lets it tell a jail that failed before user code ran (internal) from user
+# code that broke the protocol (error).
+import os
+import sys
+
+_write = os.write  # kept: user code may replace os.write
+_exit = os._exit
+_MAX_TEXT = 4096
+_MAX_TRACE = 16384
+
+
+def _read_all(fd):
+    chunks = []
+    while True:
+        b = os.read(fd, 1 << 16)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
+def _send(data):
+    view = memoryview(data)
+    while view:
+        view = view[_write(4, view):]
+
+
+def _clip(text, limit):
+    return text if len(text) <= limit else text[:limit] + "... (truncated)"
+
+
+def _text(obj):
+    try:
+        return str(obj)
+    except BaseException:  # a user __str__ may raise anything
+        return "<unprintable %s>" % type(obj).__name__
+
+
+def _type_name(exc):
+    t = type(exc)
+    mod = getattr(t, "__module__", "builtins")
+    name = getattr(t, "__qualname__", t.__name__)
+    return name if mod in ("builtins", "__main__") else "%s.%s" % (mod, name)
+
+
+def _error(exc, job, source):
+    """The error frame for an exception, pointing at the user's lines."""
+    filename = job["filename"]
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next  # drop the wrapper's own frames
+    line = 0
+    t = tb
+    while t is not None:
+        if t.tb_frame.f_code.co_filename == filename:
+            line = t.tb_lineno
+        t = t.tb_next
+    if isinstance(exc, SyntaxError) and exc.filename == filename:
+        line = exc.lineno or 0
+    try:
+        import linecache
+        import traceback
+
+        lines = source.decode("utf-8", "replace").splitlines(True)
+        linecache.cache[filename] = (len(source), None, lines, filename)
+        trace = "".join(traceback.format_exception(type(exc), exc, tb))
+    except BaseException:
+        trace = ""
+    return {
+        "status": "error",
+        "error": {
+            "type": _type_name(exc),
+            "message": _clip(_text(exc), _MAX_TEXT),
+            "traceback": _clip(trace, _MAX_TRACE),
+            "line": line,
+        },
+    }
+
+
+def _fail(type_name, message):
+    return {"status": "error", "error": {"type": type_name, "message": message}}
+
+
+def _encode(frame, dumps):
+    try:
+        return dumps(frame, allow_nan=False, separators=(",", ":"))
+    except BaseException as exc:  # user code may have patched the json module
+        return '{"status":"error","error":{"type":"JailpyError","message":%s}}' % (
+            dumps("could not encode the error: " + _text(exc)),
+        )
+
+
+def _run(job, source, dumps):
+    """Runs the user's module and function; returns the encoded frame."""
+    filename = job["filename"]
+    code = compile(source, filename, "exec", dont_inherit=True)
+    module = type(sys)(job["module"])
+    module.__file__ = filename
+    sys.modules[job["module"]] = module  # dataclasses, pickle and typing look here
+    exec(code, module.__dict__)
+    func = module.__dict__.get(job["func"])
+    if func is None:
+        msg = "%s defines no function %r" % (filename, job["func"])
+        return _encode(_fail("FunctionNotFound", msg), dumps)
+    if not callable(func):
+        msg = "%r in %s is not callable" % (job["func"], filename)
+        return _encode(_fail("FunctionNotFound", msg), dumps)
+    value = func(*job["args"], **job["kwargs"])
+    try:
+        payload = dumps(value, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        msg = "the return value cannot be sent as JSON: " + _text(exc)
+        return _encode(_fail("ResultError", msg), dumps)
+    return '{"status":"ok","value":%s}' % payload
+
+
+def main():
+    job_bytes = _read_all(3)
+    os.close(3)
+    import json
+
+    head, _, source = job_bytes.partition(b"\n")
+    job = json.loads(head)
+    dumps = json.dumps  # kept before user code can patch the module
+    _send(b"S")
+    try:
+        text = _run(job, source, dumps)
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+        text = _encode(_error(exc, job, source), dumps)
+    body = text.encode("ascii", "backslashreplace")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    _send(b"%d\n" % len(body) + body)
+    _exit(0)  # no atexit handlers, finalizers or lingering user threads
+
+
+main()
