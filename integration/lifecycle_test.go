@@ -56,13 +56,16 @@ func procStatus(pid int) map[string]string {
 }
 
 // jailedChild waits for jailpy to have exec'd the interpreter and returns
-// its host pid.
+// its host pid: the child that is pid 1 of its own pid namespace and runs
+// python (jailpy may also start the interpreter unjailed once, to plan).
 func jailedChild(t *testing.T, cmd *exec.Cmd) int {
 	t.Helper()
 	var pid int
 	ok := waitFor(10*time.Second, func() bool {
 		for _, c := range childrenOf(cmd.Process.Pid) {
-			if exe, _ := os.Readlink("/proc/" + strconv.Itoa(c) + "/exe"); strings.HasPrefix(filepath.Base(exe), "python") {
+			ns := strings.Fields(procStatus(c)["NSpid"])
+			exe, _ := os.Readlink("/proc/" + strconv.Itoa(c) + "/exe")
+			if len(ns) == 2 && ns[1] == "1" && strings.HasPrefix(filepath.Base(exe), "python") {
 				pid = c
 				return true
 			}

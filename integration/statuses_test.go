@@ -168,7 +168,7 @@ func TestViolationsNameTheSyscall(t *testing.T) {
 }
 
 func TestCrashNamesTheSignal(t *testing.T) {
-	src := "import ctypes\ndef main():\n    return ctypes.string_at(0, 1)\n"
+	src := "import ctypes\ndef main():\n    return ctypes.c_int.from_address(8).value\n"
 	r := jailpy(t, run{src: src})
 	expect(t, r, jail.StatusCrash)
 	if r.Signal != "SIGSEGV" {

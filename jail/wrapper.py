@@ -77,7 +77,7 @@ def _error(exc, job, source):
         "status": "error",
         "error": {
             "type": _type_name(exc),
-            "message": _clip(_text(exc), _MAX_TEXT),
+            "message": _clip(_text(exc) or _type_name(exc), _MAX_TEXT),
             "traceback": _clip(trace, _MAX_TRACE),
             "line": line,
         },

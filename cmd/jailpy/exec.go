@@ -49,7 +49,8 @@ func execCommand() *cli.Command {
 			&cli.IntFlag{Name: "uid", Value: jail.DefaultHostID, Usage: "host uid the jail runs as when jailpy runs as root"},
 			&cli.IntFlag{Name: "gid", Value: jail.DefaultHostID, Usage: "host gid the jail runs as when jailpy runs as root"},
 		},
-		Action: execAction,
+		Action:       execAction,
+		OnUsageError: onUsageError,
 	}
 }
 

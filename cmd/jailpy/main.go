@@ -35,6 +35,11 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
+// onUsageError makes a flag error one line and exit 2, never a help page.
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	return usageError{err.Error()}
+}
+
 // run is main without os.Exit, so tests can call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := &cli.App{
@@ -45,9 +50,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ErrWriter: stderr,
 		Commands:  []*cli.Command{execCommand()},
 		// One line and exit 2 for every usage error, never a help page.
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err.Error()}
-		},
+		OnUsageError:    onUsageError,
 		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
 	}
