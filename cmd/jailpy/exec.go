@@ -86,6 +86,9 @@ func specFromFlags(c *cli.Context) (*jail.Spec, error) {
 		UID: c.Int("uid"), GID: c.Int("gid"),
 		Cgroup: cgroup.Options{Want: c.String("cgroup"), Parent: c.String("cgroup-parent")},
 	}
+	if os.Geteuid() != 0 && (c.IsSet("uid") || c.IsSet("gid")) {
+		return nil, usagef("--uid and --gid need root: an ordinary user's jail runs as that user")
+	}
 	if !funcName.MatchString(spec.Func) {
 		return nil, usagef("--func %q is not a Python identifier", spec.Func)
 	}
