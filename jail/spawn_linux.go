@@ -29,7 +29,7 @@ const namespaces = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID |
 
 // spawn starts the init: /proc/self/exe with the init token, in new
 // namespaces, as uid 0 of a user namespace whose only mapped id is an
-// unprivileged host id, directly in the run's cgroup where v2 allows it.
+// unprivileged host id, born in the run's cgroup.
 // The caller must keep the calling goroutine on its OS thread until the
 // child is gone: the parent-death signal fires when the thread that
 // cloned the child exits, not the process.
@@ -105,7 +105,23 @@ func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
 		ExtraFiles:  []*os.File{jobR, resultW, configR, syncTheirs}, // fds 3, 4, 5, 6
 		SysProcAttr: attr,
 	}
-	if err := c.cmd.Start(); err != nil {
+	// v1 has no CLONE_INTO_CGROUP: the cloning thread steps into the run
+	// cgroup so the child is born there, then steps out. If it cannot step
+	// out, it stays locked and dies with the run's goroutine.
+	leave, err := cg.EnterThread()
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	err = c.cmd.Start()
+	if lerr := leave(); lerr != nil && err == nil {
+		err = lerr
+	}
+	if err != nil {
+		if c.cmd.Process != nil {
+			c.cmd.Process.Kill()
+			c.cmd.Wait()
+		}
 		c.close()
 		return nil, fmt.Errorf("start the jail (clone into new namespaces): %w", err)
 	}
