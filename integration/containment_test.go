@@ -261,3 +261,34 @@ def main():
 		t.Fatal("/tmp is not bounded")
 	}
 }
+
+// TestOnlyTheWrappersFdsAreOpen: nothing of jailpy's (config pipe, sync
+// socket, seccomp listener) reaches the interpreter.
+func TestOnlyTheWrappersFdsAreOpen(t *testing.T) {
+	src := `
+import os, stat
+def main():
+    open_fds = {}
+    for fd in range(0, 1024):
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            continue
+        kind = "fifo" if stat.S_ISFIFO(st.st_mode) else "sock" if stat.S_ISSOCK(st.st_mode) else "other"
+        open_fds[str(fd)] = kind
+    return open_fds
+`
+	r := jailpy(t, run{src: src})
+	var fds map[string]string
+	value(t, r, &fds)
+	for fd, kind := range fds {
+		switch fd {
+		case "0", "1", "2", "4": // stdin (/dev/null), stdout, stderr, result
+		default:
+			t.Errorf("fd %s (%s) is open in the jail", fd, kind)
+		}
+		if kind == "sock" {
+			t.Errorf("fd %s is a socket", fd)
+		}
+	}
+}
