@@ -17,9 +17,10 @@ import (
 	"github.com/jailpy/jailpy/jail"
 )
 
-// python is the interpreter the tests jail: Debian's, readable by every
-// uid (pyenv's lives under /root, which an unprivileged uid cannot reach).
-const python = "/usr/bin/python3.11"
+// python is the interpreter the tests jail: the distribution's, readable
+// by every uid (pyenv's lives under /root, which an unprivileged uid cannot
+// reach). Resolved once in TestMain.
+var python = "/usr/bin/python3"
 
 // rootlessUID is the unprivileged host uid the rootless tests run jailpy as.
 const rootlessUID = 64123
@@ -39,6 +40,9 @@ func TestMain(m *testing.M) {
 		defer os.RemoveAll(dir)
 		os.Chmod(dir, 0o755)
 		workDir = dir
+		if real, err := filepath.EvalSymlinks(python); err == nil {
+			python = real
+		}
 		binary = filepath.Join(dir, "jailpy")
 		build := exec.Command("go", "build", "-o", binary, "../cmd/jailpy")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr

@@ -154,7 +154,7 @@ func TestViolationsNameTheSyscall(t *testing.T) {
 	cases := []struct{ name, src, syscall string }{
 		{"socket", "import socket\ndef main():\n    socket.socket()\n", "socket"},
 		{"fork", "import os\ndef main():\n    os.fork()\n", "clone"},
-		{"execve", "import os\ndef main():\n    os.execv('/usr/bin/python3.11', ['python3'])\n", "execve"},
+		{"execve", "import os, sys\ndef main():\n    os.execv(sys.executable, ['python3'])\n", "execve"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
