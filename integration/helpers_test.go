@@ -161,6 +161,27 @@ func expect(t *testing.T, r result, status jail.Status) {
 	}
 }
 
+// expectViolation fails unless the run was ended for calling syscall.
+func expectViolation(t *testing.T, r result, syscall string) {
+	t.Helper()
+	expect(t, r, jail.StatusViolation)
+	if r.Syscall != syscall {
+		t.Fatalf("syscall %q, want %q", r.Syscall, syscall)
+	}
+}
+
+// attack is a program that must end as a violation naming syscall.
+type attack struct{ name, src, syscall string }
+
+// violations runs each attack as a subtest.
+func violations(t *testing.T, attacks []attack) {
+	for _, a := range attacks {
+		t.Run(a.name, func(t *testing.T) {
+			expectViolation(t, jailpy(t, run{src: a.src}), a.syscall)
+		})
+	}
+}
+
 // value decodes an ok verdict's value.
 func value(t *testing.T, r result, into any) {
 	t.Helper()

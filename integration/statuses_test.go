@@ -151,20 +151,12 @@ func TestOutputCaps(t *testing.T) {
 }
 
 func TestViolationsNameTheSyscall(t *testing.T) {
-	cases := []struct{ name, src, syscall string }{
+	cases := []attack{
 		{"socket", "import socket\ndef main():\n    socket.socket()\n", "socket"},
 		{"fork", "import os\ndef main():\n    os.fork()\n", "clone"},
 		{"execve", "import os, sys\ndef main():\n    os.execv(sys.executable, ['python3'])\n", "execve"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := jailpy(t, run{src: c.src})
-			expect(t, r, jail.StatusViolation)
-			if r.Syscall != c.syscall {
-				t.Fatalf("syscall %q, want %q", r.Syscall, c.syscall)
-			}
-		})
-	}
+	violations(t, cases)
 }
 
 func TestCrashNamesTheSignal(t *testing.T) {
