@@ -76,14 +76,15 @@ func needRoot(t *testing.T) {
 
 // run is one jailpy invocation.
 type run struct {
-	src      string          // the user's file
-	fn       string          // --func; "" = main
-	args     string          // --args; "" = []
-	stdin    string          // what jailpy reads on stdin
-	flags    []string        // more flags
-	env      []string        // jailpy's environment (default: the test's)
-	rootless bool            // run jailpy as rootlessUID
-	started  func(*exec.Cmd) // called once jailpy has started
+	src        string          // the user's file
+	fn         string          // --func; "" = main
+	args       string          // --args; "" = []
+	stdin      string          // what jailpy reads on stdin
+	flags      []string        // more flags
+	env        []string        // jailpy's environment (default: the test's)
+	rootless   bool            // run jailpy as rootlessUID
+	pathPython bool            // no --python: jailpy finds python3 on PATH
+	started    func(*exec.Cmd) // called once jailpy has started
 }
 
 // result is one verdict plus how jailpy exited.
@@ -111,7 +112,10 @@ func jailpy(t *testing.T, r run) result {
 	f.Close()
 	os.Chmod(f.Name(), 0o644)
 	t.Cleanup(func() { os.Remove(f.Name()) })
-	args := []string{"exec", "--python", python}
+	args := []string{"exec"}
+	if !r.pathPython {
+		args = append(args, "--python", python)
+	}
 	if r.fn != "" {
 		args = append(args, "--func", r.fn)
 	}

@@ -146,12 +146,18 @@ func TestSIGKILLedJailpyLeavesNothing(t *testing.T) {
 	}
 }
 
-// runCgroups lists jailpy's run cgroups on this host.
+// runCgroups lists the run cgroups on this host whose jailpy is gone:
+// leaks. (A live jailpy's, say another test binary's, is not one.)
 func runCgroups(t *testing.T) []string {
 	var out []string
-	for _, pattern := range []string{"/sys/fs/cgroup/*/jailpy/jailpy-*", "/sys/fs/cgroup/*/*/*/jailpy/jailpy-*", "/sys/fs/cgroup/jailpy/jailpy-*", "/sys/fs/cgroup/*/jailpy/jailpy-*"} {
+	for _, pattern := range []string{"/sys/fs/cgroup/*/jailpy/jailpy-*", "/sys/fs/cgroup/*/*/*/jailpy/jailpy-*", "/sys/fs/cgroup/jailpy/jailpy-*"} {
 		m, _ := filepath.Glob(pattern)
-		out = append(out, m...)
+		for _, dir := range m {
+			owner, _ := strconv.Atoi(strings.Split(filepath.Base(dir), "-")[1])
+			if procState(owner) == "" {
+				out = append(out, dir)
+			}
+		}
 	}
 	return out
 }

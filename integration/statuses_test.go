@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -24,6 +25,18 @@ func TestOKFromStdinArgs(t *testing.T) {
 	}
 	if r.WallMS <= 0 || r.Memory == 0 {
 		t.Fatalf("no measurements: %s", r)
+	}
+}
+
+// TestPythonFromPATH uses jailpy's default interpreter: python3 on PATH,
+// which may be a symlink or a pyenv shim (a script), and may live under a
+// home directory the jail's unprivileged uid cannot enter.
+func TestPythonFromPATH(t *testing.T) {
+	r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[2, 4]]", pathPython: true, env: os.Environ()})
+	var v float64
+	value(t, r, &v)
+	if v != 3 {
+		t.Fatalf("value %v", v)
 	}
 }
 

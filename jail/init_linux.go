@@ -47,6 +47,8 @@ func init() {
 func Init() {
 	cfg, err := readConfig()
 	check("config", err)
+	cfg.FS.SourceFDs, err = recvSources(cfg.Plan)
+	check("bind sources", err)
 
 	// In the cgroup already (the parent added us before sending the
 	// config), so the new cgroup namespace is rooted at the run's cgroup.
@@ -54,6 +56,9 @@ func Init() {
 
 	// Needs CAP_SYS_ADMIN in our user namespace: before the drop.
 	check("rootfs", rootfs.Enter(cfg.Plan, cfg.FS))
+	for _, fd := range cfg.FS.SourceFDs {
+		unix.Close(fd) // host files: the jail has them mounted, no longer open
+	}
 
 	check("hostname", unix.Sethostname([]byte(cfg.Hostname)))
 	check("domainname", unix.Setdomainname([]byte(cfg.Hostname)))
@@ -117,6 +122,39 @@ func readConfig() (*initConfig, error) {
 		return nil, fmt.Errorf("incomplete config")
 	}
 	return &cfg, nil
+}
+
+// recvSources receives the plan's bind sources, which the parent opened
+// and sent on the sync socket before the config, in plan order.
+func recvSources(p *rootfs.Plan) (map[string]int, error) {
+	want := p.BindSources()
+	fds := make(map[string]int, len(want))
+	buf := make([]byte, 1)
+	oob := make([]byte, unix.CmsgSpace(4*256))
+	for len(fds) < len(want) {
+		_, oobn, _, _, err := unix.Recvmsg(fdSync, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+		if err != nil || len(msgs) != 1 || buf[0] != 'F' {
+			return nil, fmt.Errorf("expected bind sources from the parent")
+		}
+		got, err := unix.ParseUnixRights(&msgs[0])
+		if err != nil {
+			return nil, err
+		}
+		for _, fd := range got {
+			if len(fds) == len(want) {
+				return nil, fmt.Errorf("more bind sources than the plan has")
+			}
+			fds[want[len(fds)].Source] = fd
+		}
+	}
+	return fds, nil
 }
 
 // check reports a failed stage to the parent as "stage: error" and exits;

@@ -94,8 +94,7 @@ func (r *run) run(ctx context.Context) *Result {
 
 // jail starts the init, supervises the run and measures it.
 func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job []byte) *Result {
-	uid, gid := r.spec.UID, r.spec.GID
-	c, err := spawn(cg, uid, gid)
+	c, err := spawn(cg, r.spec.UID, r.spec.GID)
 	if err != nil {
 		return internalResult(err.Error())
 	}
@@ -108,6 +107,9 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	var setupErr string
 	if err := cg.Add(c.cmd.Process.Pid); err != nil {
 		setupErr = "cgroup: " + err.Error()
+		r.kill(killReason{})
+	} else if err := c.sendSources(cfg.Plan); err != nil {
+		setupErr = "rootfs: " + err.Error()
 		r.kill(killReason{})
 	} else if err := writeConfig(c, cfg); err != nil {
 		setupErr = "send config to the init: " + err.Error()

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/rootfs"
 )
 
 // child is one started init and the parent's ends of its channels.
@@ -140,6 +141,43 @@ func (c *child) close() {
 		c.sync = -1
 	}
 }
+
+// sendSources opens the plan's bind sources for the init and sends them
+// on the sync socket. The init runs as the unprivileged jail user, which
+// may not reach them (a pyenv under a 0700 /root); the parent opens them
+// through the init's /proc/PID/root, so they lie on the init's own mounts,
+// before the init has done anything at all.
+func (c *child) sendSources(plan *rootfs.Plan) error {
+	root, err := unix.Open(fmt.Sprintf("/proc/%d/root", c.cmd.Process.Pid), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open the init's root: %w", err)
+	}
+	defer unix.Close(root)
+	files, err := rootfs.OpenSources(plan, root)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	fds := make([]int, len(files))
+	for i, f := range files {
+		fds[i] = int(f.Fd())
+	}
+	for len(fds) > 0 {
+		n := min(len(fds), maxFDsPerMsg)
+		if err := unix.Sendmsg(c.sync, []byte{'F'}, unix.UnixRights(fds[:n]...), nil, 0); err != nil {
+			return fmt.Errorf("send bind sources: %w", err)
+		}
+		fds = fds[n:]
+	}
+	return nil
+}
+
+// maxFDsPerMsg stays under the kernel's SCM_MAX_FD (253).
+const maxFDsPerMsg = 250
 
 // syncMsg is one message from the init: a failed stage, or the seccomp
 // listener fd. At exec the init's end closes, and recv returns EOF.

@@ -3,8 +3,10 @@
 package rootfs
 
 import (
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,11 +43,15 @@ func (b *builder) bind(e Entry) error {
 	if err := b.mkdirs(filepath.Dir(e.Path)); err != nil {
 		return err
 	}
-	fd, err := openSource(e)
-	if err != nil {
-		return &MountError{Op: "bind", Step: "open source", Source: e.Source, Target: e.Path, Err: err}
+	fd, ok := b.fds[e.Source]
+	if !ok {
+		var err error
+		if fd, err = openSource(e); err != nil {
+			return &MountError{Op: "bind", Step: "open source", Source: e.Source, Target: e.Path, Err: err}
+		}
+		defer unix.Close(fd)
 	}
-	defer unix.Close(fd)
+	var err error
 	target := scratch + e.Path
 	if e.Kind == Dir {
 		err = unix.Mkdir(target, 0o755)
@@ -87,6 +93,54 @@ func (b *builder) onSealed(fd int) bool {
 	var sx unix.Statx_t
 	err := unix.Statx(fd, "", unix.AT_EMPTY_PATH, unix.STATX_MNT_ID, &sx)
 	return err == nil && sx.Mask&unix.STATX_MNT_ID != 0 && sx.Mnt_id == b.sealed
+}
+
+// OpenSources opens every bind source of p as Enter would, but from
+// outside: each path is resolved under root, an fd of the jail init's
+// /proc/PID/root, so the files lie on the init's own mounts (a bind from
+// another mount namespace's mount is refused) while the permission checks
+// are the caller's. The jail's init runs as the unprivileged jail user,
+// which may not reach a path its parent can (an interpreter under a 0700
+// home). The caller hands the files to the init in this order (see
+// BindSources) and Enter finds them through Options.SourceFDs.
+func OpenSources(p *Plan, root int) ([]*os.File, error) {
+	var files []*os.File
+	for _, e := range p.BindSources() {
+		fd, err := openSourceAt(root, e)
+		if err != nil {
+			for _, f := range files {
+				f.Close()
+			}
+			return nil, &MountError{Op: "bind", Step: "open source", Source: e.Source, Target: e.Path, Err: err}
+		}
+		files = append(files, os.NewFile(uintptr(fd), e.Source))
+	}
+	return files, nil
+}
+
+// BindSources are the entries of p that Enter binds from the host, in
+// plan order.
+func (p *Plan) BindSources() []Entry {
+	var out []Entry
+	for _, e := range p.Entries {
+		if e.Kind == File || e.Kind == Dir {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// openSourceAt opens e.Source under root (an absolute path read as if root
+// were /) as an O_PATH fd, refusing symlinks and magic links on the way.
+func openSourceAt(root int, e Entry) (int, error) {
+	flags := uint64(unix.O_PATH | unix.O_CLOEXEC | unix.O_NOFOLLOW)
+	if e.Kind == Dir {
+		flags |= unix.O_DIRECTORY
+	}
+	return unix.Openat2(root, strings.TrimPrefix(e.Source, "/"), &unix.OpenHow{
+		Flags:   flags,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
+	})
 }
 
 // openSource opens a bind source as an O_PATH fd, refusing symlinks

@@ -57,6 +57,10 @@ func Enter(p *Plan, opts Options) error {
 		return err
 	}
 	b := newBuilder(p)
+	b.fds = opts.SourceFDs
+	if len(b.fds) > 0 && !b.proc {
+		return fmt.Errorf("rootfs: Enter: pre-opened bind sources need /proc/self/fd")
+	}
 	b.seal()
 	// One tmpfs is both the root and /tmp: a superblock costs more than a
 	// bind. Its limits are /tmp's plus exactly what the root's skeleton
@@ -147,6 +151,7 @@ type builder struct {
 	sealed     uint64          // mount ID of the host root made read-only by seal, 0 if none
 	rootInodes int64           // inodes the root's skeleton uses
 	rootBytes  int64           // tmpfs bytes the root's skeleton uses
+	fds        map[string]int  // bind sources the caller opened (Options.SourceFDs)
 }
 
 // longLink is where tmpfs stops storing a symlink target in the inode and
