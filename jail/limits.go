@@ -1,10 +1,7 @@
 package jail
 
 import (
-	"math"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/jailpy/jailpy/cgroup"
 )
@@ -47,44 +44,6 @@ type rlimit struct {
 	Resource int    `json:"resource"`
 	Cur      uint64 `json:"cur"`
 	Max      uint64 `json:"max"`
-}
-
-// rlimits maps the limits to the rlimits the init applies. They are the
-// backstop: the cgroup is the real bound when there is one. Where there is
-// none, RLIMIT_DATA bounds memory (not RLIMIT_AS, which counts reservations
-// and breaks threads and JIT runtimes) and RLIMIT_NPROC bounds threads.
-func (l Limits) rlimits(cg cgroup.Mode) []rlimit {
-	set := func(res int, v uint64) rlimit { return rlimit{Resource: res, Cur: v, Max: v} }
-	out := []rlimit{
-		set(unix.RLIMIT_CORE, 0),     // a crash must not write a core file anywhere
-		set(unix.RLIMIT_MEMLOCK, 0),  // nothing in the jail needs locked memory
-		set(unix.RLIMIT_MSGQUEUE, 0), // no POSIX message queues
-	}
-	if l.Tmp != nil {
-		out = append(out, set(unix.RLIMIT_FSIZE, uint64(*l.Tmp)))
-	}
-	if l.Files != nil {
-		out = append(out, set(unix.RLIMIT_NOFILE, uint64(*l.Files)))
-	}
-	if l.Stack != nil {
-		out = append(out, set(unix.RLIMIT_STACK, uint64(*l.Stack)))
-	}
-	if l.CPU != nil {
-		// Whole seconds only: the parent's own timer enforces the precise
-		// limit; this one catches a parent that is gone or stuck. SIGXCPU
-		// at the soft limit, SIGKILL one second later.
-		secs := uint64(math.Ceil(l.CPU.Seconds())) + 1
-		out = append(out, rlimit{Resource: unix.RLIMIT_CPU, Cur: secs, Max: secs + 1})
-	}
-	if cg == cgroup.None {
-		if l.Memory != nil {
-			out = append(out, set(unix.RLIMIT_DATA, uint64(*l.Memory)))
-		}
-		if l.Pids != nil {
-			out = append(out, set(unix.RLIMIT_NPROC, uint64(*l.Pids)))
-		}
-	}
-	return out
 }
 
 // cgroupLimits maps the limits to the cgroup's.
