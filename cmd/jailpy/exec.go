@@ -65,7 +65,10 @@ func execAction(c *cli.Context) error {
 	enc := json.NewEncoder(c.App.Writer)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(res); err != nil {
-		return fmt.Errorf("write the verdict: %w", err)
+		// The run happened; only its report was lost (the caller closed
+		// stdout): jailpy's failure, not a usage error.
+		fmt.Fprintf(c.App.ErrWriter, "jailpy: write the verdict: %v\n", err)
+		return exitCode(jail.ExitInternal)
 	}
 	return exitCode(res.Status.ExitCode())
 }
