@@ -78,6 +78,11 @@ func decodeFrame(body []byte) (*frame, error) {
 		if len(f.Value) == 0 || f.Error != nil {
 			return nil, fmt.Errorf("an ok frame needs a value and no error")
 		}
+		v, err := cleanValue(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		f.Value = v
 	case "error":
 		if f.Error == nil || f.Error.Type == "" || len(f.Value) != 0 {
 			return nil, fmt.Errorf("an error frame needs an error type and no value")

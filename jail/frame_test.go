@@ -1,8 +1,10 @@
 package jail
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 )
 
 func frameBytes(body string) []byte {
@@ -72,6 +74,9 @@ func FuzzParseReport(f *testing.F) {
 			if len(r.Frame.Value) == 0 || r.Frame.Error != nil {
 				t.Fatal("malformed ok frame accepted")
 			}
+			if !utf8.Valid(r.Frame.Value) || !json.Valid(r.Frame.Value) {
+				t.Fatalf("value %q is not strict JSON", r.Frame.Value)
+			}
 		case "error":
 			if r.Frame.Error == nil || r.Frame.Error.Type == "" {
 				t.Fatal("malformed error frame accepted")
@@ -80,4 +85,28 @@ func FuzzParseReport(f *testing.F) {
 			t.Fatalf("status %q accepted", r.Frame.Status)
 		}
 	})
+}
+
+func TestCleanValue(t *testing.T) {
+	cases := map[string]string{
+		`1`:                           `1`,
+		`[1, 2.5, "a", null, true]`:   `[1,2.5,"a",null,true]`,
+		`{"b": 1, "a": [ {} , []]}`:   `{"b":1,"a":[{},[]]}`,
+		`"\ud800"`:                    `"` + "\uFFFD" + `"`,
+		"\"\xff\xfe\"":                `"` + "\uFFFD\uFFFD" + `"`,
+		`123456789012345678901234567`: `123456789012345678901234567`,
+		`1e-400`:                      `1e-400`, // underflow is a finite zero
+		`"<&>"`:                       `"\u003c\u0026\u003e"`,
+	}
+	for in, want := range cases {
+		got, err := cleanValue([]byte(in))
+		if err != nil || string(got) != want {
+			t.Errorf("cleanValue(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{`1e999999`, `[-1e400]`, `{"a": 1e309}`} {
+		if got, err := cleanValue([]byte(in)); err == nil {
+			t.Errorf("cleanValue(%q) = %q, want an error", in, got)
+		}
+	}
 }

@@ -34,7 +34,8 @@ type run struct {
 	cgNote string
 
 	mu     sync.Mutex
-	killed *killReason
+	killed *killReason // why the parent ended the run; nil if it did not
+	exited bool        // the init has been waited for: nothing left to kill
 	proc   interface{ Kill() error }
 }
 
@@ -44,6 +45,9 @@ type run struct {
 func (r *run) kill(k killReason) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.exited {
+		return
+	}
 	if r.killed == nil {
 		r.killed = &k
 	}
@@ -104,39 +108,12 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	r.proc = c.cmd.Process
 	r.mu.Unlock()
 
-	var setupErr string
-	if err := cg.Add(c.cmd.Process.Pid); err != nil {
-		setupErr = "cgroup: " + err.Error()
-		r.kill(killReason{})
-	} else if err := c.sendSources(cfg.Plan); err != nil {
-		setupErr = "rootfs: " + err.Error()
-		r.kill(killReason{})
-	} else if err := writeConfig(c, cfg); err != nil {
-		setupErr = "send config to the init: " + err.Error()
-		r.kill(killReason{})
-	}
+	setupErr := r.setup(c, cg, cfg)
 	go func() { // the wrapper reads it after exec; EPIPE if it died first
 		c.job.Write(job)
 		c.job.Close()
 	}()
-
-	stop := make(chan struct{})
-	if d := r.lim.Wall; d != nil {
-		t := time.AfterFunc(*d, func() { r.kill(killReason{Status: StatusTimeout, Limit: "wall"}) })
-		defer t.Stop()
-	}
-	if d := r.lim.CPU; d != nil {
-		go watchCPU(c.cmd.Process.Pid, *d, deref(r.lim.Pids), stop, func() {
-			r.kill(killReason{Status: StatusTimeout, Limit: "cpu"})
-		})
-	}
-	go func() {
-		select {
-		case <-ctx.Done():
-			r.kill(killReason{Status: StatusInternal})
-		case <-stop:
-		}
-	}()
+	stopWatch := r.watch(ctx, c.cmd.Process.Pid)
 	over := func(stream string) func() {
 		return func() { r.kill(killReason{Status: StatusOutput, Stream: stream}) }
 	}
@@ -151,50 +128,102 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	}
 	state, _ := c.cmd.Process.Wait()
 	wall := time.Since(start)
-	close(stop)
+	stopWatch()
 	if listener != nil {
 		listener.Close()
 	}
-
-	o := outcome{SetupErr: setupErr, ResultCap: deref(r.lim.Result)}
+	// Every stream has ended (the jail's processes are all gone), so every
+	// output kill is recorded before the kill reason is read; the ones
+	// that come after the exit are the captures' own.
+	o := outcome{SetupErr: setupErr, ResultCap: deref(r.lim.Result), MemoryLimit: deref(r.lim.Memory)}
+	o.Report = parseReport(result.wait())
+	o.Stderr = stderr.text()
+	stdoutText := stdout.text()
 	r.mu.Lock()
 	o.Killed = r.killed
 	r.mu.Unlock()
 	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
 		o.SetupErr = "interrupted: jailpy was asked to stop"
-		if ctx.Err() == nil {
-			o.SetupErr = "the jail could not be set up"
-		}
+	}
+	if o.SetupErr != "" && !o.Report.Started {
+		o.SetupErr += excerpt(o.Stderr) // what the init or Python said, if anything
 	}
 	var cpu time.Duration
-	var maxRSS uint64
 	if state != nil {
 		o.Status = state.Sys().(syscall.WaitStatus)
 		if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
 			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			maxRSS = uint64(ru.Maxrss) * 1024
+			o.MemoryPeak = uint64(ru.Maxrss) * 1024
 		}
-	} else {
+	} else if o.SetupErr == "" {
 		o.SetupErr = "lost the jail's init process"
 	}
-	if r.lim.CPU != nil && cpu >= *r.lim.CPU {
-		o.CPUOver = true
+	o.CPUOver = r.lim.CPU != nil && cpu >= *r.lim.CPU
+	stats, err := cg.Stats()
+	if err != nil && o.SetupErr == "" {
+		o.SetupErr = "cgroup stats (an OOM kill could go unseen): " + err.Error()
 	}
-	stats, statErr := cg.Stats()
-	if statErr == nil {
-		o.OOMKills = stats.OOMKills
-		if stats.MemoryPeak > 0 {
-			maxRSS = stats.MemoryPeak
-		}
+	o.OOMKills = stats.OOMKills
+	if stats.MemoryPeak > 0 {
+		o.MemoryPeak = stats.MemoryPeak
 	}
-	o.Report = parseReport(result.wait())
-	o.Stderr = stderr.text()
 	res := decide(o)
-	res.Stdout, res.Stderr = stdout.text(), o.Stderr
+	res.Stdout, res.Stderr = stdoutText, o.Stderr
 	res.WallMS = ms(wall)
 	res.CPUMS = ms(cpu)
-	res.Memory = maxRSS
+	res.Memory = o.MemoryPeak
 	return res
+}
+
+// setup gets the started init ready to run: in its cgroup, with its bind
+// sources and its config. It returns the failed step, if any, having
+// killed the init.
+func (r *run) setup(c *child, cg cgroup.Cgroup, cfg *initConfig) string {
+	fail := func(what string, err error) string {
+		r.kill(killReason{})
+		return what + ": " + err.Error()
+	}
+	if err := cg.Add(c.cmd.Process.Pid); err != nil {
+		return fail("cgroup", err)
+	}
+	if err := c.sendSources(cfg.Plan); err != nil {
+		return fail("rootfs", err)
+	}
+	if err := writeConfig(c, cfg); err != nil {
+		return fail("send config to the init", err)
+	}
+	return ""
+}
+
+// watch starts the wall timer, the CPU watch and the interruption watch;
+// the returned func stops them all.
+func (r *run) watch(ctx context.Context, pid int) (stop func()) {
+	done := make(chan struct{})
+	var wall *time.Timer
+	if d := r.lim.Wall; d != nil {
+		wall = time.AfterFunc(*d, func() { r.kill(killReason{Status: StatusTimeout, Limit: "wall"}) })
+	}
+	if d := r.lim.CPU; d != nil {
+		go watchCPU(pid, *d, deref(r.lim.Pids), done, func() {
+			r.kill(killReason{Status: StatusTimeout, Limit: "cpu"})
+		})
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+			r.kill(killReason{Status: StatusInternal})
+		case <-done:
+		}
+	}()
+	return func() {
+		r.mu.Lock()
+		r.exited = true // a timer firing now would name a run already over
+		r.mu.Unlock()
+		if wall != nil {
+			wall.Stop()
+		}
+		close(done)
+	}
 }
 
 // maxErrorFrame is room in the result channel for an error frame's
@@ -208,11 +237,21 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 	var listener *seccomp.Listener
 	for {
 		msg, err := c.recvSync()
-		if err != nil {
+		if err != nil { // ECONNRESET: the init died with messages unread
 			r.kill(killReason{})
-			return listener, err.Error()
+			return listener, "the jail's init died during set-up (" + err.Error() + ")"
 		}
 		switch {
+		case msg.EOF && listener == nil:
+			// The init died before loading seccomp. If the parent killed
+			// it (a timeout during set-up), that reason stands.
+			r.mu.Lock()
+			killed := r.killed != nil && r.killed.Status != ""
+			r.mu.Unlock()
+			if killed {
+				return nil, ""
+			}
+			return nil, "the jail's init died during set-up"
 		case msg.EOF:
 			return listener, ""
 		case msg.Err != "":

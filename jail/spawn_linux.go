@@ -98,9 +98,11 @@ func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
 		attr.UseCgroupFD, attr.CgroupFD = true, fd
 	}
 	c.cmd = &exec.Cmd{
-		Path:        "/proc/self/exe",
-		Args:        []string{initArg0},
-		Env:         []string{"GODEBUG=asyncpreemptoff=1"}, // no preemption signals between seccomp load and exec
+		Path: "/proc/self/exe",
+		Args: []string{initArg0},
+		// No preemption signals between seccomp load and exec; one P, so the
+		// init needs few threads of the run's --pids.
+		Env:         []string{"GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1"},
 		Stdout:      stdoutW,
 		Stderr:      stderrW,
 		ExtraFiles:  []*os.File{jobR, resultW, configR, syncTheirs}, // fds 3, 4, 5, 6

@@ -1,9 +1,9 @@
 package jail
 
 import (
+	"bytes"
 	"encoding/json"
 	"path/filepath"
-	"strings"
 
 	"github.com/jailpy/jailpy/cgroup"
 	"github.com/jailpy/jailpy/rootfs"
@@ -15,7 +15,7 @@ type Spec struct {
 	Source   []byte          // the user's Python file, as uploaded
 	Filename string          // name the code sees in tracebacks, e.g. "user.py"
 	Func     string          // the function to call
-	Args     json.RawMessage // a JSON array of positional arguments
+	Args     json.RawMessage // a JSON array of positional arguments; nil = []
 	Kwargs   json.RawMessage // a JSON object of keyword arguments; nil = {}
 	Python   string          // the interpreter, already resolved (rootfs.Resolve)
 	Limits   Limits
@@ -41,36 +41,40 @@ type initConfig struct {
 	Hostname string         `json:"hostname"`
 }
 
-// job is the first line the wrapper reads on its fd 3; the user's source
-// follows it raw, so a coding cookie or odd bytes reach compile() intact.
+// job is the first line the wrapper reads on its fd 3. The arguments
+// follow on a line each and the user's source after them, raw, so a
+// coding cookie or odd bytes reach compile() intact.
 type job struct {
-	Func     string          `json:"func"`
-	Filename string          `json:"filename"`
-	Module   string          `json:"module"`
-	Args     json.RawMessage `json:"args"`
-	Kwargs   json.RawMessage `json:"kwargs"`
+	Func     string `json:"func"`
+	Filename string `json:"filename"`
 }
 
-// jobBytes frames the job for the wrapper: json.Marshal compacts the raw
-// arguments, so the header is one line.
+// jobBytes frames the job for the wrapper. Compact JSON has no newline
+// outside strings (which escape it), so each part is one line.
 func (s *Spec) jobBytes() ([]byte, error) {
-	kwargs := s.Kwargs
-	if len(kwargs) == 0 {
-		kwargs = json.RawMessage("{}")
-	}
-	args := s.Args
-	if len(args) == 0 {
-		args = json.RawMessage("[]")
-	}
-	name := filepath.Base(s.Filename)
-	head, err := json.Marshal(job{
-		Func: s.Func, Filename: name, Module: strings.TrimSuffix(name, ".py"),
-		Args: args, Kwargs: kwargs,
-	})
+	head, err := json.Marshal(job{Func: s.Func, Filename: filepath.Base(s.Filename)})
 	if err != nil {
 		return nil, err
 	}
-	return append(append(head, '\n'), s.Source...), nil
+	var b bytes.Buffer
+	b.Grow(len(head) + len(s.Args) + len(s.Kwargs) + len(s.Source) + 8)
+	b.Write(head)
+	for _, part := range []json.RawMessage{orDefault(s.Args, "[]"), orDefault(s.Kwargs, "{}")} {
+		b.WriteByte('\n')
+		if err := json.Compact(&b, part); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('\n')
+	b.Write(s.Source)
+	return b.Bytes(), nil
+}
+
+func orDefault(m json.RawMessage, def string) json.RawMessage {
+	if len(m) == 0 {
+		return json.RawMessage(def)
+	}
+	return m
 }
 
 // pythonArgv is how the interpreter starts: isolated (-I: no environment,
@@ -85,6 +89,8 @@ func pythonArgv(python string) []string {
 func pythonEnv(extra []string) []string {
 	// HOME, USER and LOGNAME spare the stdlib a passwd lookup (glibc
 	// would try nscd's socket, a violation) in expanduser and getpass.
-	env := []string{"LC_ALL=C.UTF-8", "HOME=/tmp", "USER=jail", "LOGNAME=jail", "TMPDIR=/tmp", "PATH=/nonexistent"}
+	// MALLOC_ARENA_MAX keeps glibc from reserving 64 MiB of address space
+	// per thread, which RLIMIT_AS counts when there is no cgroup.
+	env := []string{"LC_ALL=C.UTF-8", "HOME=/tmp", "USER=jail", "LOGNAME=jail", "TMPDIR=/tmp", "PATH=/nonexistent", "MALLOC_ARENA_MAX=2"}
 	return append(env, extra...)
 }

@@ -20,14 +20,16 @@ type killReason struct {
 
 // outcome is everything the parent measured about one run.
 type outcome struct {
-	SetupErr  string      // a stage of the jail failed; nothing untrusted ran
-	Killed    *killReason // the parent killed the run, and why
-	Status    syscall.WaitStatus
-	OOMKills  uint64 // from the cgroup
-	CPUOver   bool   // CPU time used reached the limit
-	Report    report // the result channel, validated
-	ResultCap int64  // bytes the value's JSON may have; 0 = unset
-	Stderr    string // for messages when Python failed to start
+	SetupErr    string      // a stage of the jail failed; nothing untrusted ran
+	Killed      *killReason // the parent killed the run, and why
+	Status      syscall.WaitStatus
+	OOMKills    uint64 // from the cgroup
+	CPUOver     bool   // CPU time used reached the limit
+	MemoryPeak  uint64 // bytes, from the cgroup or else getrusage
+	MemoryLimit int64  // bytes; 0 = unset
+	Report      report // the result channel, validated
+	ResultCap   int64  // bytes the value's JSON may have; 0 = unset
+	Stderr      string // for messages when Python failed to start
 }
 
 // decide turns measurements into a verdict. The order is the contract:
@@ -49,7 +51,14 @@ func decide(o outcome) *Result {
 			return &Result{Status: StatusTimeout, Limit: k.Limit}
 		}
 	}
-	if o.OOMKills > 0 {
+	if o.CPUOver {
+		// Past the limit between two samples of the CPU watch, or caught
+		// only by the RLIMIT_CPU backstop's SIGKILL.
+		return &Result{Status: StatusTimeout, Limit: "cpu"}
+	}
+	if o.OOMKills > 0 || o.MemoryLimit > 0 && o.MemoryPeak > uint64(o.MemoryLimit) {
+		// Peak over the limit: only possible without a cgroup, where
+		// rlimits bound memory loosely (shared mappings escape RLIMIT_DATA).
 		return &Result{Status: StatusMemory}
 	}
 	if k := o.Killed; k != nil && k.Status == StatusOutput {
@@ -69,8 +78,6 @@ func signaled(o outcome) *Result {
 		// The filter's kill action (foreign architecture, x32): the kernel
 		// does not say which call it was.
 		return &Result{Status: StatusViolation, Syscall: "unknown (non-native system call ABI)"}
-	case sig == unix.SIGXCPU, sig == unix.SIGKILL && o.CPUOver:
-		return &Result{Status: StatusTimeout, Limit: "cpu"} // the RLIMIT_CPU backstop
 	case !o.Report.Started:
 		return internalResult(fmt.Sprintf("python was killed by %s before user code ran%s", signalName(sig), excerpt(o.Stderr)))
 	}

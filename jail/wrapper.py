@@ -1,7 +1,8 @@
 # jailpy's wrapper: pid 1 of the jail, run as `python -I -S -B -u -c <this>`.
 #
-# fd 3: the job: one line of JSON (func, filename, module, args, kwargs),
-#       then the user's source bytes.
+# fd 3: the job: a line of JSON (func, filename), a line with the JSON
+#       array of arguments, a line with the JSON object of keyword
+#       arguments, then the user's source bytes.
 # fd 4: the result: b"S" once the job is read and user code is about to
 #       run, then one frame: b"<length>\n<json>".
 # The parent trusts nothing here: it decides timeouts, memory, violations
@@ -47,7 +48,22 @@ def _type_name(exc):
     t = type(exc)
     mod = getattr(t, "__module__", "builtins")
     name = getattr(t, "__qualname__", t.__name__)
-    return name if mod in ("builtins", "__main__") else "%s.%s" % (mod, name)
+    if mod in ("builtins", "__main__", _module_name):
+        return name  # the user's own classes need no prefix
+    return "%s.%s" % (mod, name)
+
+
+_module_name = "jailpy_user"
+
+
+def _pick_module_name(filename):
+    """The user's module is named after the file unless that name would
+    shadow a module the interpreter has or may import (sys.py, json.py)."""
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    taken = sys.builtin_module_names + tuple(getattr(sys, "stdlib_module_names", ()))
+    if stem.isidentifier() and stem not in taken and stem not in sys.modules:
+        return stem
+    return "jailpy_user"
 
 
 def _error(exc, job, source):
@@ -97,13 +113,18 @@ def _encode(frame, dumps):
         )
 
 
-def _run(job, source, dumps):
-    """Runs the user's module and function; returns the encoded frame."""
+def _run(job, rest, loads, dumps):
+    """Runs the user's module and function; returns the encoded frame.
+    The arguments are parsed here, after the start marker: they are the
+    host's data, and data too deep for the parser is the run's error, not
+    jailpy's."""
+    args_line, kwargs_line, source = rest
+    args, kwargs = loads(args_line), loads(kwargs_line)
     filename = job["filename"]
     code = compile(source, filename, "exec", dont_inherit=True)
-    module = type(sys)(job["module"])
+    module = type(sys)(_module_name)
     module.__file__ = filename
-    sys.modules[job["module"]] = module  # dataclasses, pickle and typing look here
+    sys.modules[_module_name] = module  # dataclasses, pickle and typing look here
     exec(code, module.__dict__)
     func = module.__dict__.get(job["func"])
     if func is None:
@@ -112,7 +133,7 @@ def _run(job, source, dumps):
     if not callable(func):
         msg = "%r in %s is not callable" % (job["func"], filename)
         return _encode(_fail("FunctionNotFound", msg), dumps)
-    value = func(*job["args"], **job["kwargs"])
+    value = func(*args, **kwargs)
     try:
         payload = dumps(value, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError) as exc:
@@ -122,16 +143,18 @@ def _run(job, source, dumps):
 
 
 def main():
+    global _module_name
     job_bytes = _read_all(3)
     os.close(3)
     import json
 
-    head, _, source = job_bytes.partition(b"\n")
+    head, args_line, kwargs_line, source = job_bytes.split(b"\n", 3)
     job = json.loads(head)
-    dumps = json.dumps  # kept before user code can patch the module
+    _module_name = _pick_module_name(job["filename"])
+    loads, dumps = json.loads, json.dumps  # kept before user code can patch them
     _send(b"S")
     try:
-        text = _run(job, source, dumps)
+        text = _run(job, (args_line, kwargs_line, source), loads, dumps)
     except BaseException as exc:  # SystemExit and KeyboardInterrupt included
         text = _encode(_error(exc, job, source), dumps)
     body = text.encode("ascii", "backslashreplace")

@@ -24,6 +24,10 @@ const (
 	maxArgsBytes   = 32 << 20
 )
 
+// minPids leaves room for the Go init's threads, which count against the
+// run's pids limit until it execs Python (seen needing 5 here).
+const minPids = 6
+
 var funcName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func execCommand() *cli.Command {
@@ -92,6 +96,9 @@ func specFromFlags(c *cli.Context) (*jail.Spec, error) {
 	if os.Geteuid() != 0 && (c.IsSet("uid") || c.IsSet("gid")) {
 		return nil, usagef("--uid and --gid need root: an ordinary user's jail runs as that user")
 	}
+	if spec.UID <= 0 || spec.GID <= 0 {
+		return nil, usagef("--uid and --gid must be unprivileged host ids, not 0 (the jail would own root's files)")
+	}
 	if !funcName.MatchString(spec.Func) {
 		return nil, usagef("--func %q is not a Python identifier", spec.Func)
 	}
@@ -139,8 +146,8 @@ func limitsFromFlags(c *cli.Context) (jail.Limits, error) {
 		*f.dst = &n
 	}
 	pids, err := strconv.ParseInt(c.String("pids"), 10, 64)
-	if err != nil || pids < 1 {
-		return l, usagef("--pids %q: need a whole number of at least 1", c.String("pids"))
+	if err != nil || pids < minPids {
+		return l, usagef("--pids %q: need a whole number of at least %d (the jail's init uses up to 5 threads before Python starts)", c.String("pids"), minPids)
 	}
 	l.Pids = &pids
 	return l, nil

@@ -14,6 +14,10 @@ import (
 func TestUsageErrorsAreOneLine(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "user.py")
 	os.WriteFile(file, []byte("def main(): return 1\n"), 0o644)
+	uidErr := "not 0"
+	if os.Geteuid() != 0 {
+		uidErr = "need root"
+	}
 	cases := []struct {
 		args  []string
 		stdin string
@@ -30,6 +34,9 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"exec", "--cpu-time", "-1s", file}, "", "--cpu-time"},
 		{[]string{"exec", "--memory", "1TB", file}, "", "--memory"},
 		{[]string{"exec", "--pids", "0", file}, "", "--pids"},
+		{[]string{"exec", "--pids", "5", file}, "", "at least 6"},
+		{[]string{"exec", "--uid", "0", file}, "", uidErr},
+		{[]string{"exec", "--gid", "-1", file}, "", uidErr},
 		{[]string{"exec", "--func", "os.system", file}, "", "not a Python identifier"},
 		{[]string{"exec", "--cgroup", "v3", file}, "", "--cgroup"},
 		{[]string{"exec", "--python", "/nonexistent/python3", file}, "", "--python"},
