@@ -103,15 +103,32 @@ func (r result) String() string {
 // output is not exactly one JSON object.
 func jailpy(t *testing.T, r run) result {
 	t.Helper()
+	return jailpyNamed(t, "user-*.py", r)
+}
+
+// jailpyNamed is jailpy with the user's file named after pattern (a "*"
+// in it is replaced by a random string).
+func jailpyNamed(t *testing.T, pattern string, r run) result {
+	t.Helper()
 	needJail(t)
-	f, err := os.CreateTemp(workDir, "user-*.py")
+	dir, err := os.MkdirTemp(workDir, "src-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	var f *os.File
+	if strings.Contains(pattern, "*") {
+		f, err = os.CreateTemp(dir, pattern)
+	} else {
+		f, err = os.Create(filepath.Join(dir, pattern))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.WriteString(r.src)
 	f.Close()
 	os.Chmod(f.Name(), 0o644)
-	t.Cleanup(func() { os.Remove(f.Name()) })
 	args := []string{"exec"}
 	if !r.pathPython {
 		args = append(args, "--python", python)
