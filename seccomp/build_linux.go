@@ -45,16 +45,33 @@ func Build(p *Policy) ([]byte, error) {
 		}
 	}
 	for _, r := range p.Errno {
-		nr, err := resolve(r.Name)
-		if err != nil {
+		if err := addErrno(filter, r.Name, r.Errno); err != nil {
 			return nil, err
 		}
-		act := libseccomp.ActErrno.SetReturnCode(int16(r.Errno))
-		if err := filter.AddRule(nr, act); err != nil {
-			return nil, fmt.Errorf("seccomp: %s → %s: %w", r.Name, unix.ErrnoName(r.Errno), err)
+	}
+	for _, r := range p.NoOp {
+		if err := addErrno(filter, r.Name, 0); err != nil {
+			return nil, err
 		}
 	}
 	return export(filter)
+}
+
+// addErrno makes the filter answer name with -errno without running it:
+// SECCOMP_RET_ERRNO, whose data 0 the kernel returns as plain success.
+func addErrno(filter *libseccomp.ScmpFilter, name string, errno unix.Errno) error {
+	nr, err := resolve(name)
+	if err != nil {
+		return err
+	}
+	if err := filter.AddRule(nr, libseccomp.ActErrno.SetReturnCode(int16(errno))); err != nil {
+		answer := "success"
+		if errno != 0 {
+			answer = unix.ErrnoName(errno)
+		}
+		return fmt.Errorf("seccomp: %s → %s: %w", name, answer, err)
+	}
+	return nil
 }
 
 // addAllow adds one Allow rule: unconditional, or one conditional rule per

@@ -87,6 +87,10 @@ func runProbe(probe string, pipeFD int, argv, env []string) string {
 		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(pipeFD), uintptr(req), uintptr(arg))
 		return errnoResult(e)
 	}
+	fcntl := func(cmd, arg uint64) string {
+		_, _, e := unix.Syscall(unix.SYS_FCNTL, uintptr(pipeFD), uintptr(cmd), uintptr(arg))
+		return errnoResult(e)
+	}
 	switch probe {
 	case "getpid":
 		_, _, e := unix.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
@@ -113,6 +117,32 @@ func runProbe(probe string, pipeFD int, argv, env []string) string {
 		return ioctl(unix.TIOCSTI, unsafe.Pointer(&c))
 	case "ioctl-tiocsti-hi":
 		return ioctl(unix.TIOCSTI|1<<32, unsafe.Pointer(&c))
+	case "fsync-pipe": // EINVAL if it ran: pipes cannot be synced
+		_, _, e := unix.Syscall(unix.SYS_FSYNC, uintptr(pipeFD), 0, 0)
+		return errnoResult(e)
+	case "fdatasync-pipe":
+		_, _, e := unix.Syscall(unix.SYS_FDATASYNC, uintptr(pipeFD), 0, 0)
+		return errnoResult(e)
+	case "msync-unaligned": // EINVAL if it ran
+		_, _, e := unix.Syscall(unix.SYS_MSYNC, 1, 4096, unix.MS_SYNC)
+		return errnoResult(e)
+	case "sync":
+		_, _, e := unix.Syscall(unix.SYS_SYNC, 0, 0, 0)
+		return errnoResult(e)
+	case "sysinfo":
+		var info unix.Sysinfo_t
+		_, _, e := unix.Syscall(unix.SYS_SYSINFO, uintptr(unsafe.Pointer(&info)), 0, 0)
+		return errnoResult(e)
+	case "fcntl-getfd":
+		return fcntl(unix.F_GETFD, 0)
+	case "fcntl-getfd-hi":
+		return fcntl(unix.F_GETFD|1<<32, 0)
+	case "fcntl-setlease":
+		return fcntl(unix.F_SETLEASE, unix.F_RDLCK)
+	case "fcntl-setown":
+		return fcntl(unix.F_SETOWN, uint64(os.Getpid()))
+	case "fcntl-setpipe-sz":
+		return fcntl(unix.F_SETPIPE_SZ, 1<<20)
 	case "x32-getpid":
 		_, _, e := unix.RawSyscall(x32Bit|unix.SYS_GETPID, 0, 0, 0)
 		return errnoResult(e)

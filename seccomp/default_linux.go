@@ -47,7 +47,6 @@ func Default() *Policy {
 			{Name: "rseq", Why: "glibc >= 2.35 registers each thread"},
 			{Name: "prlimit64", Arg: &ArgMatch{Index: 0, Mask: ^uint64(0), Values: []uint64{0}},
 				Why: "glibc reads RLIMIT_STACK for thread stacks; resource.getrlimit; pid 0 (itself) only"},
-			{Name: "sysinfo", Why: "glibc qsort() sizes its buffer by physical memory, during CPython start-up"},
 			{Name: "getrandom", Why: "hash randomisation, os.urandom, random seeding"},
 
 			// Threads. A thread, not a process: fork and vfork are notified.
@@ -56,8 +55,8 @@ func Default() *Policy {
 			{Name: "futex", Why: "locks, the GIL, thread join"},
 			{Name: "sched_yield", Why: "spin locks in glibc and the Go runtime"},
 			{Name: "sched_getaffinity", Why: "os.cpu_count in a jail without /sys and /proc (glibc's last resort)"},
-			{Name: "exit", Why: "a thread ends"},
-			{Name: "exit_group", Why: "the process ends"},
+			// exit and exit_group are the Listener's checkpoints: never
+			// listed, see checkpoints in policy.go.
 
 			// Signals: the process's own handlers, and abort()/raise().
 			{Name: "rt_sigaction", Why: "CPython installs its SIGINT/SIGPIPE handlers at start-up"},
@@ -94,7 +93,20 @@ func Default() *Policy {
 			{Name: "pwrite64", Why: "sqlite3 writes pages with it; os.pwrite"},
 			{Name: "lseek", Why: "io's tell/seek"},
 			{Name: "newfstatat", Why: "stat, lstat and fstat in glibc >= 2.33"},
-			{Name: "fcntl", Why: "CPython checks FD_CLOEXEC, os.dup uses F_DUPFD_CLOEXEC"},
+			{Name: "fcntl", Arg: &ArgMatch{Index: 1, Mask: low32, Values: []uint64{
+				unix.F_DUPFD,         // fcntl.fcntl(fd, F_DUPFD): dup's twin
+				unix.F_DUPFD_CLOEXEC, // os.dup; os.scandir(fd) in shutil.rmtree
+				unix.F_GETFD,         // CPython start-up checks fds 0-2; os.get_inheritable
+				unix.F_SETFD,         // glibc's fdopendir (os.scandir(fd)); os.set_inheritable's fallback
+				unix.F_GETFL,         // glibc's fdopendir; os.get_blocking
+				unix.F_SETFL,         // fcntl.fcntl(fd, F_SETFL, O_NONBLOCK), os.set_blocking's fallback
+				unix.F_GETLK,         // sqlite3 asks who holds a lock
+				unix.F_SETLK,         // sqlite3 locks its database and journal; fcntl.lockf(LOCK_NB)
+				unix.F_SETLKW,        // fcntl.lockf blocking
+				unix.F_OFD_GETLK,     // fcntl.F_OFD_*: the same locks, owned by the open file
+				unix.F_OFD_SETLK,
+				unix.F_OFD_SETLKW,
+			}}, Why: "descriptor flags and record locks of the caller's own fds; never leases, F_NOTIFY, F_SETOWN/F_SETSIG (signals), F_SETPIPE_SZ"},
 			{Name: "dup2", Why: "os.dup2(inheritable=True)"},
 			{Name: "dup3", Why: "os.dup2(inheritable=False)"},
 			{Name: "ioctl", Arg: &ArgMatch{Index: 1, Mask: low32, Values: []uint64{
@@ -120,8 +132,6 @@ func Default() *Policy {
 			{Name: "rename", Why: "os.rename, os.replace"},
 			{Name: "renameat", Why: "os.replace(dir_fd=...)"},
 			{Name: "ftruncate", Why: "file.truncate"},
-			{Name: "fsync", Why: "os.fsync"},
-			{Name: "fdatasync", Why: "sqlite3 commits, os.fdatasync"},
 			{Name: "fchown", Why: "sqlite3 as uid 0 gives a new file its directory's owner; without CAP_CHOWN only a no-op succeeds"},
 			{Name: "sendfile", Why: "shutil.copyfile's fast path between two open files"},
 			{Name: "poll", Why: "the selectors module probes poll(0) at import (socket, subprocess, asyncio import it)"},
@@ -133,6 +143,22 @@ func Default() *Policy {
 		Errno: []ErrnoRule{
 			{Name: "clone3", Errno: unix.ENOSYS,
 				Why: "its flags live in memory the filter cannot read; glibc falls back to clone on ENOSYS"},
+			{Name: "sysinfo", Errno: unix.ENOSYS,
+				Why: "it shows the host's uptime, load, RAM and process count. glibc's qsort asks it for " +
+					"physical memory (get_phys_pages, at CPython start-up) and ignores the error: it then " +
+					"sorts with malloc or in place, correct either way"},
+		},
+		// The jail's only writable file system is tmpfs, whose page cache
+		// is the file: a flush there does nothing. On a read-only bind
+		// of a host file the same call flushes the host's block device
+		// (ext4 checks the superblock, not the mount): tens of thousands
+		// of disk flushes a second from a loop of os.fsync.
+		NoOp: []NoOpRule{
+			{Name: "fsync", Why: "os.fsync"},
+			{Name: "fdatasync", Why: "sqlite3 commits, os.fdatasync"},
+			{Name: "msync", Why: "mmap.flush: a writable shared mapping in the jail is of tmpfs or anonymous " +
+				"memory, whose pages are the file already"},
+			{Name: "sync", Why: "os.sync: would flush every file system of the host"},
 		},
 	}
 }

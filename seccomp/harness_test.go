@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unsafe"
@@ -35,8 +36,36 @@ type child struct {
 	cmd            *exec.Cmd
 	sock           *os.File // the test's end of the socket the listener came over
 	l              *Listener
-	stdout, stderr bytes.Buffer
+	stdout, stderr syncBuffer
 	kill           *time.Timer
+}
+
+// syncBuffer is a child's output, readable while the child writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitFor reports whether s appears in the output within d.
+func (b *syncBuffer) waitFor(s string, d time.Duration) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if strings.Contains(b.String(), s) {
+			return true
+		}
+	}
+	return false
 }
 
 // startChild starts childMain with probe and returns once the child has
@@ -65,7 +94,10 @@ func startChild(t *testing.T, probe string, argv, env []string) *child {
 	envJSON, _ := json.Marshal(env)
 	c := &child{t: t, sock: ours}
 	c.cmd = exec.Command(os.Args[0])
-	c.cmd.Env = []string{childEnv + "=" + probe, childArgvEnv + "=" + string(argvJSON), childEnvEnv + "=" + string(envJSON)}
+	// asyncpreemptoff as in jailpy's init: a preemption signal that
+	// interrupts a checkpoint (the child's exit) withdraws its
+	// notification, which the listener rightly reports as Lost.
+	c.cmd.Env = []string{"GODEBUG=asyncpreemptoff=1", childEnv + "=" + probe, childArgvEnv + "=" + string(argvJSON), childEnvEnv + "=" + string(envJSON)}
 	c.cmd.ExtraFiles = []*os.File{theirs, progFile} // fds 3 and 4
 	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
 	if err := c.cmd.Start(); err != nil {

@@ -2,6 +2,7 @@ package seccomp
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 	"unsafe"
@@ -38,6 +39,10 @@ type Listener struct {
 	mu     sync.Mutex
 	users  int  // calls using fd right now
 	closed bool // Close was called; the last user closes the fds
+
+	reading sync.Mutex    // held by Next: one reader keeps the ledger true
+	ledger  ledger        // ids read so far, to see withdrawn ones
+	held    *seccompNotif // read, to return after the Lost event it revealed
 }
 
 // NewListener takes ownership of fd, a listener from Load received from
@@ -61,11 +66,58 @@ func NewListener(fd int) (*Listener, error) {
 // ErrDone once Close was called, or once every task behind the filter is
 // gone: the kernel then reports POLLHUP (6.18 does at exit; older kernels
 // may wait until the task is reaped, so never make reaping wait for Next).
+//
+// Every notification is accounted for (see ledger): one the kernel
+// withdrew before it could be read comes back as a Lost event. The
+// checkpoints exit and exit_group are never returned: Next lets each run
+// (CONTINUE) once every notification before it is accounted for, so a
+// process cannot end while a denied call of one of its threads goes
+// unreported. Hence keep calling Next until ErrDone: every exit of the
+// jail waits for it. Call it from one goroutine at a time.
 func (l *Listener) Next() (Event, error) {
 	if !l.enter() {
 		return Event{}, ErrDone
 	}
 	defer l.leave()
+	l.reading.Lock()
+	defer l.reading.Unlock()
+	for {
+		n := l.held
+		l.held = nil
+		if n == nil {
+			var err error
+			if n, err = l.receive(); err == errLost {
+				l.ledger.withdrawn()
+				return lostEvent, nil
+			} else if err != nil {
+				return Event{}, err
+			}
+			if l.ledger.read(n.id) {
+				l.held = n
+				return lostEvent, nil
+			}
+		}
+		ev := Event{ID: n.id, PID: int(n.pid), Nr: n.nr, Arch: n.arch, Name: eventName(n.arch, n.nr), Args: n.args}
+		if !isCheckpoint(n) {
+			return ev, nil
+		}
+		err := l.respond(ev, seccompNotifResp{id: n.id, flags: unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE})
+		if err == ErrDone {
+			return Event{}, ErrDone
+		}
+		if err != nil && !errors.Is(err, unix.ENOENT) { // ENOENT: killed meanwhile
+			return Event{}, err
+		}
+	}
+}
+
+// errLost is receive's report of a notification withdrawn unread.
+var errLost = errors.New("seccomp: notification withdrawn before it was read")
+
+// receive waits until a notification is pending and reads it. It returns
+// errLost when poll saw one pending but RECV found none: its thread was
+// killed or interrupted by a signal in between.
+func (l *Listener) receive() (*seccompNotif, error) {
 	for {
 		fds := []unix.PollFd{
 			{Fd: int32(l.fd), Events: unix.POLLIN},
@@ -75,40 +127,40 @@ func (l *Listener) Next() (Event, error) {
 			if err == unix.EINTR {
 				continue
 			}
-			return Event{}, fmt.Errorf("seccomp: poll listener: %w", err)
+			return nil, fmt.Errorf("seccomp: poll listener: %w", err)
 		}
 		if fds[1].Revents != 0 {
-			return Event{}, ErrDone
+			return nil, ErrDone
 		}
 		if fds[0].Revents&unix.POLLIN == 0 {
 			if fds[0].Revents&(unix.POLLHUP|unix.POLLERR) != 0 {
-				return Event{}, ErrDone
+				return nil, ErrDone
 			}
-			return Event{}, fmt.Errorf("seccomp: poll listener: revents %#x", fds[0].Revents)
+			return nil, fmt.Errorf("seccomp: poll listener: revents %#x", fds[0].Revents)
 		}
-		// Poll said a notification was pending, so this does not block,
-		// unless its task was killed in between: then RECV waits for the
-		// next one or, on kernels >= 6.6, for the last task to go, and
-		// Close cannot cut that wait short. Killing the jail ends it.
-		var n seccompNotif // must be zero: the kernel checks
-		err := ioctl(l.fd, unix.SECCOMP_IOCTL_NOTIF_RECV, unsafe.Pointer(&n))
-		switch err {
-		case nil:
-			return Event{
-				ID:   n.id,
-				PID:  int(n.pid),
-				Nr:   n.nr,
-				Arch: n.arch,
-				Name: eventName(n.arch, n.nr),
-				Args: n.args,
-			}, nil
-		case unix.EINTR, unix.ENOENT:
-			// ENOENT: the caller was interrupted or killed and its
-			// notification withdrawn; wait for the next one.
-			continue
-		default:
-			return Event{}, fmt.Errorf("seccomp: receive notification: %w", err)
+		if n, err := l.recv(); err != unix.EINTR {
+			return n, err
 		}
+	}
+}
+
+// recv reads the oldest pending notification. Called once poll saw one
+// pending, it does not block: the kernel counts the notifications made
+// (withdrawn ones included) and only this reader takes from the count.
+// Either it reads one, or it finds the count stale: ENOENT, which is also
+// what it says at once when every task is gone (kernels >= 6.11). Both
+// mean the notification poll saw was withdrawn: errLost.
+func (l *Listener) recv() (*seccompNotif, error) {
+	n := new(seccompNotif) // must be zero: the kernel checks
+	switch err := ioctl(l.fd, unix.SECCOMP_IOCTL_NOTIF_RECV, unsafe.Pointer(n)); err {
+	case nil:
+		return n, nil
+	case unix.EINTR:
+		return nil, err
+	case unix.ENOENT:
+		return nil, errLost
+	default:
+		return nil, fmt.Errorf("seccomp: receive notification: %w", err)
 	}
 }
 
@@ -117,15 +169,23 @@ func (l *Listener) Next() (Event, error) {
 // not depend on memory the caller can change under it: jailpy allows the
 // init's first execve, whatever its arguments. An error wrapping
 // unix.ENOENT means the caller is no longer waiting (killed, interrupted).
+// A Lost event cannot be allowed: there is no call left to run.
 func (l *Listener) Allow(ev Event) error {
+	if ev.Lost {
+		return errors.New("seccomp: allow: the notification was lost, there is no call to run")
+	}
 	return l.respond(ev, seccompNotifResp{id: ev.ID, flags: unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE})
 }
 
 // Deny fails the notified call with errno without running it. errno must
-// not be 0: that would report success for a call that never ran.
+// not be 0: that would report success for a call that never ran. Denying
+// a Lost event does nothing: its call never ran and nobody waits for it.
 func (l *Listener) Deny(ev Event, errno unix.Errno) error {
 	if errno == 0 {
 		return fmt.Errorf("seccomp: deny %s: errno 0", ev.Name)
+	}
+	if ev.Lost {
+		return nil
 	}
 	return l.respond(ev, seccompNotifResp{id: ev.ID, error: -int32(errno)})
 }
@@ -152,7 +212,8 @@ func (l *Listener) respond(ev Event, resp seccompNotifResp) error {
 // whichever call leaves last, so no fd number is reused under a call.
 // Once no process holds the listener fd any more, calls still waiting
 // and calls made later fail with ENOSYS: the kernel's answer when a
-// filter has no listener.
+// filter has no listener. That includes exit and exit_group, so close
+// the listener only once the jail is gone or killed.
 func (l *Listener) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -35,6 +35,16 @@ func TestProbes(t *testing.T) {
 		{"ioctl-tcgets-hi", nil, "ENOTTY"},   // the kernel ignores the high half, so does the filter
 		{"ioctl-tiocsti", []string{"ioctl"}, "EPERM"},
 		{"ioctl-tiocsti-hi", []string{"ioctl"}, "EPERM"}, // the high half hides nothing
+		{"fsync-pipe", nil, "ok"},                        // success without running: EINVAL had it run
+		{"fdatasync-pipe", nil, "ok"},
+		{"msync-unaligned", nil, "ok"},
+		{"sync", nil, "ok"},
+		{"sysinfo", nil, "ENOSYS"}, // the filter's own answer: no host-wide state
+		{"fcntl-getfd", nil, "ok"},
+		{"fcntl-getfd-hi", nil, "ok"}, // cmd is an unsigned int: the kernel ignores the high half
+		{"fcntl-setlease", []string{"fcntl"}, "EPERM"},
+		{"fcntl-setown", []string{"fcntl"}, "EPERM"},
+		{"fcntl-setpipe-sz", []string{"fcntl"}, "EPERM"},
 	} {
 		t.Run(tc.probe, func(t *testing.T) {
 			c := startChild(t, tc.probe, nil, nil)
@@ -128,6 +138,12 @@ func TestProbeExec(t *testing.T) {
 // notification in sight, while the filtered child is still alive.
 func TestCloseWakesNext(t *testing.T) {
 	c := startChild(t, "wait", nil, nil)
+	// The child's exit is a checkpoint: without a listener it would fail
+	// with ENOSYS. A second listener on the same filter serves it.
+	spare, err := unix.FcntlInt(uintptr(c.l.fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		t.Fatalf("dup listener: %v", err)
+	}
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.l.Next()
@@ -159,10 +175,13 @@ func TestCloseWakesNext(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 	c.sock.Close() // the child's read returns 0 and it exits
-	if err := c.cmd.Wait(); err != nil {
-		t.Errorf("child: %v; stderr: %s", err, c.stderr.String())
+	if c.l, err = NewListener(spare); err != nil {
+		t.Fatal(err)
 	}
-	c.kill.Stop()
+	events, err := c.serve(denyAll)
+	if err != nil || len(events) > 0 {
+		t.Errorf("child: %v, notifications %q; stderr: %s", err, names(events), c.stderr.String())
+	}
 	if got := c.result(); got != "ok" {
 		t.Errorf("child got %q, want ok", got)
 	}

@@ -3,7 +3,9 @@
 package seccomp
 
 import (
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,8 +38,8 @@ func TestBuildDefault(t *testing.T) {
 	if n := len(prog) / 8; n > 4096 {
 		t.Fatalf("program of %d instructions exceeds BPF_MAXINSNS", n)
 	}
-	t.Logf("Default: %d allowed calls, %d errno rules, %d BPF instructions",
-		len(Default().Allow), len(Default().Errno), len(prog)/8)
+	t.Logf("Default: %d allowed calls, %d errno rules, %d no-op rules, %d BPF instructions",
+		len(Default().Allow), len(Default().Errno), len(Default().NoOp), len(prog)/8)
 }
 
 func TestDefaultNames(t *testing.T) {
@@ -50,14 +52,26 @@ func TestDefaultNames(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"read", "write", "openat", "mmap", "munmap", "mremap", "brk",
-		"madvise", "futex", "clone", "ioctl", "rt_sigreturn", "exit_group", "getrandom",
+		"madvise", "futex", "clone", "ioctl", "fcntl", "rt_sigreturn", "getrandom",
 		"clock_nanosleep", "sendmsg", "close"} {
 		if _, ok := allowed[name]; !ok {
 			t.Errorf("Default does not allow %s", name)
 		}
 	}
-	if allowed["clone"].Arg == nil || allowed["ioctl"].Arg == nil {
-		t.Errorf("clone and ioctl must be allowed only for some arguments")
+	for _, name := range []string{"clone", "ioctl", "fcntl", "prlimit64"} {
+		if allowed[name].Arg == nil {
+			t.Errorf("%s must be allowed only for some arguments", name)
+		}
+	}
+	listed := maps.Clone(allowed)
+	for _, r := range p.NoOp {
+		listed[r.Name] = Rule{}
+		if strings.TrimSpace(r.Why) == "" {
+			t.Errorf("%s: no-op rule without a why", r.Name)
+		}
+	}
+	for _, r := range p.Errno {
+		listed[r.Name] = Rule{}
 	}
 	for _, name := range []string{"execve", "execveat", "fork", "vfork", "clone3",
 		"socket", "socketpair", "connect", "bind", "mount", "umount2", "pivot_root", "chroot",
@@ -67,13 +81,30 @@ func TestDefaultNames(t *testing.T) {
 		"kexec_file_load", "init_module", "finit_module", "delete_module", "prctl",
 		"seccomp", "open_by_handle_at", "name_to_handle_at", "fsopen", "fsmount",
 		"move_mount", "open_tree", "modify_ldt", "iopl", "ioperm", "swapon", "reboot",
-		"syslog", "kill", "pidfd_open", "pidfd_getfd", "memfd_secret", "mseal"} {
+		"syslog", "kill", "pidfd_open", "pidfd_getfd", "memfd_secret", "mseal",
+		"syncfs", "sync_file_range", "fsync", "fdatasync", "sync", "msync", "sysinfo"} {
 		if _, ok := allowed[name]; ok {
 			t.Errorf("Default allows %s", name)
 		}
 	}
-	if len(p.Errno) != 1 || p.Errno[0].Name != "clone3" || p.Errno[0].Errno != unix.ENOSYS {
-		t.Errorf("Errno rules = %+v, want only clone3 → ENOSYS", p.Errno)
+	for _, name := range checkpoints {
+		if _, ok := listed[name]; ok {
+			t.Errorf("Default lists the checkpoint %s", name)
+		}
+	}
+	var errnos []string
+	for _, r := range p.Errno {
+		errnos = append(errnos, r.Name+"→"+unix.ErrnoName(r.Errno))
+	}
+	if want := []string{"clone3→ENOSYS", "sysinfo→ENOSYS"}; !slices.Equal(errnos, want) {
+		t.Errorf("Errno rules %q, want %q", errnos, want)
+	}
+	var noops []string
+	for _, r := range p.NoOp {
+		noops = append(noops, r.Name)
+	}
+	if want := []string{"fsync", "fdatasync", "msync", "sync"}; !slices.Equal(noops, want) {
+		t.Errorf("NoOp rules %q, want %q", noops, want)
 	}
 }
 
@@ -86,7 +117,11 @@ func TestBuildRejects(t *testing.T) {
 		{"nil", nil, "nil policy"},
 		{"typo", &Policy{Allow: []Rule{{Name: "getpidd"}}}, `unknown syscall "getpidd"`},
 		{"twice", &Policy{Allow: []Rule{{Name: "read"}}, Errno: []ErrnoRule{{Name: "read", Errno: unix.EPERM}}}, "listed twice"},
-		{"errno 0", &Policy{Errno: []ErrnoRule{{Name: "clone3"}}}, "errno 0"},
+		{"errno 0", &Policy{Errno: []ErrnoRule{{Name: "clone3"}}}, "list it in NoOp"},
+		{"no-op twice", &Policy{Allow: []Rule{{Name: "fsync"}}, NoOp: []NoOpRule{{Name: "fsync"}}}, "listed twice"},
+		{"no-op typo", &Policy{NoOp: []NoOpRule{{Name: "fsyncc"}}}, `unknown syscall "fsyncc"`},
+		{"allow exit_group", &Policy{Allow: []Rule{{Name: "exit_group"}}}, "exit_group is a checkpoint"},
+		{"no-op exit", &Policy{NoOp: []NoOpRule{{Name: "exit"}}}, "exit is a checkpoint"},
 		{"mask 0", &Policy{Allow: []Rule{{Name: "ioctl", Arg: &ArgMatch{Index: 1, Values: []uint64{0}}}}}, "mask 0"},
 		{"outside mask", &Policy{Allow: []Rule{{Name: "ioctl", Arg: &ArgMatch{Index: 1, Mask: 0xff, Values: []uint64{0x100}}}}}, "never match"},
 		{"index", &Policy{Allow: []Rule{{Name: "ioctl", Arg: &ArgMatch{Index: 6, Mask: 1, Values: []uint64{1}}}}}, "index 6"},
@@ -102,6 +137,7 @@ func TestBuildRejects(t *testing.T) {
 const (
 	retAllow  = unix.SECCOMP_RET_ALLOW
 	retNotify = unix.SECCOMP_RET_USER_NOTIF
+	retNoOp   = unix.SECCOMP_RET_ERRNO // data 0: success without running
 )
 
 // TestProgramDecisions runs the Default program in a small BPF interpreter
@@ -145,6 +181,34 @@ func TestProgramDecisions(t *testing.T) {
 		{"ioctl TIOCSTI", native(unix.SYS_IOCTL, 0, unix.TIOCSTI), retNotify},
 		{"ioctl TIOCSTI|1<<32", native(unix.SYS_IOCTL, 0, unix.TIOCSTI|1<<32), retNotify},
 		{"ioctl TIOCSETD", native(unix.SYS_IOCTL, 0, unix.TIOCSETD), retNotify},
+		{"fsync: success, not run", native(unix.SYS_FSYNC, 3), retNoOp},
+		{"fdatasync: success, not run", native(unix.SYS_FDATASYNC, 3), retNoOp},
+		{"msync: success, not run", native(unix.SYS_MSYNC, 0x1000, 0x1000, unix.MS_SYNC), retNoOp},
+		{"sync: success, not run", native(unix.SYS_SYNC), retNoOp},
+		{"syncfs", native(unix.SYS_SYNCFS, 3), retNotify},
+		{"sync_file_range", native(unix.SYS_SYNC_FILE_RANGE, 3, 0, 0, 0), retNotify},
+		{"sysinfo", native(unix.SYS_SYSINFO), unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)},
+		{"exit: checkpoint", native(unix.SYS_EXIT, 0), retNotify},
+		{"exit_group: checkpoint", native(unix.SYS_EXIT_GROUP, 0), retNotify},
+		{"fcntl F_GETFD", native(unix.SYS_FCNTL, 0, unix.F_GETFD), retAllow},
+		{"fcntl F_GETFD|1<<32", native(unix.SYS_FCNTL, 0, unix.F_GETFD|1<<32), retAllow},
+		{"fcntl F_DUPFD", native(unix.SYS_FCNTL, 0, unix.F_DUPFD), retAllow},
+		{"fcntl F_DUPFD_CLOEXEC", native(unix.SYS_FCNTL, 0, unix.F_DUPFD_CLOEXEC), retAllow},
+		{"fcntl F_SETFL", native(unix.SYS_FCNTL, 0, unix.F_SETFL, unix.O_NONBLOCK), retAllow},
+		{"fcntl F_GETLK", native(unix.SYS_FCNTL, 0, unix.F_GETLK), retAllow},
+		{"fcntl F_SETLK", native(unix.SYS_FCNTL, 0, unix.F_SETLK), retAllow},
+		{"fcntl F_SETLKW", native(unix.SYS_FCNTL, 0, unix.F_SETLKW), retAllow},
+		{"fcntl F_OFD_SETLKW", native(unix.SYS_FCNTL, 0, unix.F_OFD_SETLKW), retAllow},
+		{"fcntl F_SETLEASE", native(unix.SYS_FCNTL, 0, unix.F_SETLEASE, unix.F_RDLCK), retNotify},
+		{"fcntl F_SETLEASE|1<<32", native(unix.SYS_FCNTL, 0, unix.F_SETLEASE|1<<32), retNotify},
+		{"fcntl F_NOTIFY", native(unix.SYS_FCNTL, 0, unix.F_NOTIFY), retNotify},
+		{"fcntl F_SETOWN", native(unix.SYS_FCNTL, 0, unix.F_SETOWN, 1), retNotify},
+		{"fcntl F_SETOWN_EX", native(unix.SYS_FCNTL, 0, unix.F_SETOWN_EX), retNotify},
+		{"fcntl F_SETSIG", native(unix.SYS_FCNTL, 0, unix.F_SETSIG, 9), retNotify},
+		{"fcntl F_SETPIPE_SZ", native(unix.SYS_FCNTL, 0, unix.F_SETPIPE_SZ, 1<<20), retNotify},
+		{"fcntl F_GETPIPE_SZ", native(unix.SYS_FCNTL, 0, unix.F_GETPIPE_SZ), retNotify},
+		{"fcntl F_ADD_SEALS", native(unix.SYS_FCNTL, 0, unix.F_ADD_SEALS), retNotify},
+		{"fcntl 0x101: only the listed commands", native(unix.SYS_FCNTL, 0, unix.F_GETFD|0x100), retNotify},
 		{"prlimit64 self", native(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_STACK), retAllow},
 		{"prlimit64 other pid", native(unix.SYS_PRLIMIT64, 1, unix.RLIMIT_STACK), retNotify},
 		{"prlimit64 pid 1<<32", native(unix.SYS_PRLIMIT64, 1<<32, unix.RLIMIT_STACK), retNotify},

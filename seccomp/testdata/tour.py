@@ -7,6 +7,7 @@ import concurrent.futures
 import ctypes
 import datetime
 import decimal
+import fcntl
 import fractions
 import functools
 import hashlib
@@ -113,6 +114,39 @@ with tempfile.TemporaryDirectory() as d:
     db.commit()
     assert db.execute("select x from t").fetchall() == [(7,)]
     db.close()
+
+# Flushes succeed without running (tmpfs has nothing to write back).
+with tempfile.TemporaryFile(dir="/tmp") as f:
+    f.write(b"x" * 4096)
+    f.flush()
+    os.fsync(f.fileno())
+    os.fdatasync(f.fileno())
+    with mmap.mmap(f.fileno(), 4096) as m:  # MAP_SHARED of a /tmp file
+        m[0:1] = b"y"
+        m.flush()
+    f.seek(0)
+    assert f.read(1) == b"y"
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fcntl.lockf(f, fcntl.LOCK_UN)
+    fcntl.lockf(f, fcntl.LOCK_SH)
+    fcntl.lockf(f, fcntl.LOCK_UN)
+    fd = os.dup(f.fileno())
+    assert not os.get_inheritable(fd)
+    os.set_inheritable(fd, True)
+    assert os.get_inheritable(fd)
+    os.set_blocking(fd, False)
+    assert not os.get_blocking(fd)
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    fcntl.fcntl(fd, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+    assert os.get_blocking(fd)
+    os.close(fd)
+os.sync()
+with mmap.mmap(-1, 4096) as m:
+    m.flush()
+try:
+    os.sysconf("SC_PHYS_PAGES")  # sysinfo is ENOSYS: glibc returns whatever
+except OSError:
+    pass
 
 try:
     raise ValueError("boom")
