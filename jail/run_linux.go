@@ -255,6 +255,9 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 		case msg.EOF:
 			return listener, ""
 		case msg.Err != "":
+			// Killed, not left to exit: after seccomp, its exit would wait
+			// for a listener the parent may never get.
+			r.kill(killReason{})
 			return listener, "jail set-up failed at " + msg.Err
 		case listener != nil:
 			unix.Close(msg.Listener)
@@ -273,18 +276,30 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 
 // supervise answers the seccomp notifications of one run: the init's one
 // execve of the interpreter is allowed, and anything else the filter did
-// not allow outright ends the run as a violation.
+// not allow outright ends the run as a violation, a call whose thread died
+// before it could be read ("unknown") included. Thread and process exits
+// pass through here too (see seccomp.Listener.Next), so it must keep
+// serving until the filter is done.
 func (r *run) supervise(l *seccomp.Listener, initPid int) {
 	execed := false
 	for {
 		ev, err := l.Next()
-		if err != nil {
+		if err == seccomp.ErrDone {
 			return
 		}
-		if !execed && ev.Name == "execve" && ev.PID == initPid {
-			execed = true
-			l.Allow(ev)
-			continue
+		if err != nil {
+			r.kill(killReason{Status: StatusInternal})
+			return
+		}
+		if !execed {
+			switch {
+			case ev.Lost:
+				continue // only the init runs: its execve, interrupted and restarted
+			case ev.Name == "execve" && ev.PID == initPid:
+				// ENOENT: interrupted again; its restart notifies anew.
+				execed = l.Allow(ev) == nil
+				continue
+			}
 		}
 		r.kill(killReason{Status: StatusViolation, Syscall: ev.Name})
 		l.Deny(ev, unix.EPERM)
