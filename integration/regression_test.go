@@ -122,3 +122,54 @@ func TestValueKeyOrderKept(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A denied call from one thread while the main thread forges an ok frame
+// and exits at once ended ok in most runs: the call was withdrawn before
+// the parent read it. (The main thread waits a moment so the call is
+// surely made; seccomp's own tests pin the withdrawn case exactly.)
+func TestDeniedCallRacingExitIsReported(t *testing.T) {
+	src := `
+import ctypes, os, threading, time
+def main():
+    libc = ctypes.CDLL(None)
+    ready = threading.Event()
+    def attempt():
+        ready.set()
+        libc.socket(2, 1, 0)
+    threading.Thread(target=attempt).start()
+    ready.wait()
+    time.sleep(0.005)
+    body = b'{"status":"ok","value":"clean"}'
+    os.write(4, b"%d\n" % len(body) + body)
+    os._exit(0)
+`
+	for i := 0; i < 10; i++ {
+		r := jailpy(t, run{src: src})
+		if r.Status != jail.StatusViolation {
+			t.Fatalf("run %d: %s", i, r)
+		}
+		if r.Syscall != "socket" && r.Syscall != "unknown" {
+			t.Fatalf("run %d: syscall %q", i, r.Syscall)
+		}
+	}
+}
+
+// fsync of a read-only host file flushed the host's disk; it is answered
+// without running, and sysinfo no longer shows the host.
+func TestNoHostFlushesOrHostState(t *testing.T) {
+	src := `
+import ctypes, os
+def main():
+    fd = os.open(os.__file__, os.O_RDONLY)
+    for _ in range(100):
+        os.fsync(fd)
+    buf = ctypes.create_string_buffer(128)
+    return ctypes.CDLL(None, use_errno=True).sysinfo(buf)
+`
+	r := jailpy(t, run{src: src})
+	var got int
+	value(t, r, &got)
+	if got != -1 {
+		t.Fatalf("sysinfo returned %d, want -1 (ENOSYS)", got)
+	}
+}
