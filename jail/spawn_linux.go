@@ -56,24 +56,28 @@ func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
 	}
 	var jobR, resultW, configR, stdoutW, stderrW *os.File
 	var err error
+	fail := func(err error) (*child, error) {
+		c.close() // the parent's ends made so far
+		return nil, fmt.Errorf("jail channels: %w", err)
+	}
 	if c.job, jobR, err = pipe(false); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if c.result, resultW, err = pipe(true); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if c.config, configR, err = pipe(false); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if c.stdout, stdoutW, err = pipe(true); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if c.stderr, stderrW, err = pipe(true); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("sync socket: %w", err)
+		return fail(err)
 	}
 	c.sync = pair[0]
 	syncTheirs := os.NewFile(uintptr(pair[1]), "sync")
