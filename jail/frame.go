@@ -3,8 +3,10 @@ package jail
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // report is what the wrapper wrote on the result fd, checked byte by byte.
@@ -14,14 +16,24 @@ type report struct {
 	Started bool   // the wrapper's "S" marker: user code was about to run
 	Frame   *frame // one complete, valid frame; nil if there is none
 	Problem string // why the bytes after the marker are not one valid frame
+	// BadValue says why a well-framed ok value cannot go to the caller
+	// (a number no double holds, nesting past 10000): the function's
+	// result, not a broken protocol.
+	BadValue string
 }
 
 // frame is the wrapper's result.
 type frame struct {
 	Status string          `json:"status"` // "ok" or "error"
-	Value  json.RawMessage `json:"value"`
+	Value  json.RawMessage `json:"value"`  // re-encoded, see cleanValue
 	Error  *ErrorInfo      `json:"error"`
+	RawLen int             `json:"-"` // bytes of the value as the child wrote it
 }
+
+// valueError is a value that is well framed but cannot be sent on.
+type valueError struct{ msg string }
+
+func (e valueError) Error() string { return e.msg }
 
 // maxFrameHeader bounds the decimal length line, so a flood of digits is
 // rejected without being parsed.
@@ -56,6 +68,10 @@ func parseReport(b []byte) report {
 		return report{Started: true, Problem: "data follows the frame"}
 	}
 	f, err := decodeFrame(body)
+	var bad valueError
+	if errors.As(err, &bad) {
+		return report{Started: true, BadValue: bad.msg}
+	}
 	if err != nil {
 		return report{Started: true, Problem: err.Error()}
 	}
@@ -68,6 +84,10 @@ func decodeFrame(body []byte) (*frame, error) {
 	dec.DisallowUnknownFields()
 	var f frame
 	if err := dec.Decode(&f); err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth") {
+			return nil, valueError{"it is nested deeper than 10000 levels"}
+		}
 		return nil, fmt.Errorf("the frame is not valid JSON: %v", err)
 	}
 	if dec.More() {
@@ -80,9 +100,9 @@ func decodeFrame(body []byte) (*frame, error) {
 		}
 		v, err := cleanValue(f.Value)
 		if err != nil {
-			return nil, err
+			return nil, valueError{err.Error()}
 		}
-		f.Value = v
+		f.RawLen, f.Value = len(f.Value), v
 	case "error":
 		if f.Error == nil || f.Error.Type == "" || len(f.Value) != 0 {
 			return nil, fmt.Errorf("an error frame needs an error type and no value")

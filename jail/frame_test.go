@@ -96,7 +96,8 @@ func TestCleanValue(t *testing.T) {
 		"\"\xff\xfe\"":                `"` + "\uFFFD\uFFFD" + `"`,
 		`123456789012345678901234567`: `123456789012345678901234567`,
 		`1e-400`:                      `1e-400`, // underflow is a finite zero
-		`"<&>"`:                       `"\u003c\u0026\u003e"`,
+		`"<&>"`:                       `"<&>"`,
+		`"a\nb\"\\\u0001"`:            `"a\nb\"\\\u0001"`,
 	}
 	for in, want := range cases {
 		got, err := cleanValue([]byte(in))

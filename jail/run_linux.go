@@ -3,6 +3,7 @@ package jail
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"sync"
 	"syscall"
@@ -143,7 +144,7 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	o.Killed = r.killed
 	r.mu.Unlock()
 	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
-		o.SetupErr = "interrupted: jailpy was asked to stop"
+		o.SetupErr = o.Killed.Message
 	}
 	if o.SetupErr != "" && !o.Report.Started {
 		o.SetupErr += excerpt(o.Stderr) // what the init or Python said, if anything
@@ -211,7 +212,7 @@ func (r *run) watch(ctx context.Context, pid int) (stop func()) {
 	go func() {
 		select {
 		case <-ctx.Done():
-			r.kill(killReason{Status: StatusInternal})
+			r.kill(killReason{Status: StatusInternal, Message: "interrupted: jailpy was asked to stop"})
 		case <-done:
 		}
 	}()
@@ -226,6 +227,10 @@ func (r *run) watch(ctx context.Context, pid int) (stop func()) {
 	}
 }
 
+// setupTimeout bounds the init's work from clone to the exec of Python
+// (milliseconds, normally).
+const setupTimeout = 30 * time.Second
+
 // maxErrorFrame is room in the result channel for an error frame's
 // message and traceback (the wrapper clips them well below this).
 const maxErrorFrame = 64 << 10
@@ -234,6 +239,12 @@ const maxErrorFrame = 64 << 10
 // listener once the init has sent it and is serving it, or the failed
 // stage. It returns when the init has exec'd the interpreter or died.
 func (r *run) handshake(c *child) (*seccomp.Listener, string) {
+	// Set-up is bounded even for a caller without a wall limit: an init
+	// stuck before exec would otherwise hold the run forever.
+	deadline := time.AfterFunc(setupTimeout, func() {
+		r.kill(killReason{Status: StatusInternal, Message: fmt.Sprintf("the jail's set-up did not finish within %v", setupTimeout)})
+	})
+	defer deadline.Stop()
 	var listener *seccomp.Listener
 	for {
 		msg, err := c.recvSync()
@@ -288,7 +299,7 @@ func (r *run) supervise(l *seccomp.Listener, initPid int) {
 			return
 		}
 		if err != nil {
-			r.kill(killReason{Status: StatusInternal})
+			r.kill(killReason{Status: StatusInternal, Message: "seccomp listener: " + err.Error()})
 			return
 		}
 		if !execed {

@@ -20,6 +20,11 @@ func cleanValue(raw []byte) ([]byte, error) {
 	dec.UseNumber()
 	var out bytes.Buffer
 	out.Grow(len(raw))
+	// Strings as written: no \u003c for "<", so the value does not grow
+	// past what the child wrote (the result cap is checked on that).
+	var str bytes.Buffer
+	enc := json.NewEncoder(&str)
+	enc.SetEscapeHTML(false)
 	// Inside an object the decoder alternates keys and values; a comma
 	// goes before every element but the first of each container.
 	type level struct {
@@ -57,12 +62,13 @@ func cleanValue(raw []byte) ([]byte, error) {
 		case json.Number:
 			f, err := strconv.ParseFloat(string(v), 64)
 			if err != nil && !errors.Is(err, strconv.ErrRange) || math.IsInf(f, 0) {
-				return nil, fmt.Errorf("the value holds a number out of range: %.40s", v)
+				return nil, fmt.Errorf("it holds a number no double can hold: %.40s", v)
 			}
 			out.WriteString(string(v))
 		case string:
-			b, _ := json.Marshal(v)
-			out.Write(b)
+			str.Reset()
+			enc.Encode(v) // a Go string always encodes
+			out.Write(bytes.TrimSuffix(str.Bytes(), []byte("\n")))
 		case bool:
 			out.WriteString(strconv.FormatBool(v))
 		case nil:

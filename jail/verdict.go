@@ -16,6 +16,7 @@ type killReason struct {
 	Limit   string // timeout: "wall" or "cpu"
 	Stream  string // output: "stdout", "stderr" or "result"
 	Syscall string // violation: the syscall's name
+	Message string // internal: what went wrong
 }
 
 // outcome is everything the parent measured about one run.
@@ -95,6 +96,8 @@ func exited(o outcome) *Result {
 		return internalResult(fmt.Sprintf("python exited with code %d before user code ran%s", code, excerpt(o.Stderr)))
 	case r.Problem != "":
 		return userError("ProtocolError", "user code wrote to the result channel: "+r.Problem)
+	case r.BadValue != "" && code == 0:
+		return userError("ResultError", "the return value cannot be sent as JSON: "+r.BadValue)
 	case r.Frame == nil:
 		return userError("NoResult", fmt.Sprintf("the process exited with code %d without returning from the function", code))
 	case code != 0:
@@ -107,7 +110,7 @@ func exited(o outcome) *Result {
 		}
 		return &Result{Status: StatusError, Error: f.Error}
 	}
-	if o.ResultCap > 0 && int64(len(f.Value)) > o.ResultCap {
+	if o.ResultCap > 0 && int64(f.RawLen) > o.ResultCap {
 		return &Result{Status: StatusOutput, Stream: "result"}
 	}
 	return &Result{Status: StatusOK, Value: f.Value}

@@ -43,6 +43,10 @@ type Listener struct {
 	reading sync.Mutex    // held by Next: one reader keeps the ledger true
 	ledger  ledger        // ids read so far, to see withdrawn ones
 	held    *seccompNotif // read, to return after the Lost event it revealed
+	// groupExit: an exit_group has been let run. Every notification
+	// before it was accounted for; one withdrawn after it belongs to a
+	// thread that group exit killed, whose call never ran: not a loss.
+	groupExit bool
 }
 
 // NewListener takes ownership of fd, a listener from Load received from
@@ -87,12 +91,15 @@ func (l *Listener) Next() (Event, error) {
 		if n == nil {
 			var err error
 			if n, err = l.receive(); err == errLost {
+				if l.groupExit {
+					return Event{}, ErrDone // the process is ending
+				}
 				l.ledger.withdrawn()
 				return lostEvent, nil
 			} else if err != nil {
 				return Event{}, err
 			}
-			if l.ledger.read(n.id) {
+			if l.ledger.read(n.id) && !l.groupExit {
 				l.held = n
 				return lostEvent, nil
 			}
@@ -107,6 +114,9 @@ func (l *Listener) Next() (Event, error) {
 		}
 		if err != nil && !errors.Is(err, unix.ENOENT) { // ENOENT: killed meanwhile
 			return Event{}, err
+		}
+		if n.nr == unix.SYS_EXIT_GROUP {
+			l.groupExit = true
 		}
 	}
 }
