@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each test here is an attack on one promise of the threat model, run
@@ -119,7 +120,8 @@ func TestNoNetwork(t *testing.T) {
 }
 
 // watchAccepts accepts on ln in the background; the returned func
-// reports whether any connection came in.
+// reports whether any connection came in (waiting a moment for one that
+// is still in the backlog).
 func watchAccepts(ln net.Listener) func() bool {
 	accepted := make(chan struct{}, 1)
 	go func() {
@@ -132,7 +134,7 @@ func watchAccepts(ln net.Listener) func() bool {
 		select {
 		case <-accepted:
 			return true
-		default:
+		case <-time.After(100 * time.Millisecond):
 			return false
 		}
 	}
