@@ -219,3 +219,13 @@ func TestHugeIntIsAResultError(t *testing.T) {
 		t.Fatalf("error %+v", r.Error)
 	}
 }
+
+// A timeout shorter than the jail's own set-up is still a timeout: it was
+// reported as the init dying.
+func TestTimeoutDuringSetUp(t *testing.T) {
+	r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1]]", flags: []string{"--timeout", "1ms"}})
+	expect(t, r, jail.StatusTimeout)
+	if r.Limit != "wall" {
+		t.Fatalf("limit %q", r.Limit)
+	}
+}

@@ -248,18 +248,17 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 	var listener *seccomp.Listener
 	for {
 		msg, err := c.recvSync()
+		if err != nil && r.killedForAReason() {
+			return listener, "" // a timeout during set-up, say: that reason stands
+		}
 		if err != nil { // ECONNRESET: the init died with messages unread
 			r.kill(killReason{})
 			return listener, "the jail's init died during set-up (" + err.Error() + ")"
 		}
 		switch {
 		case msg.EOF && listener == nil:
-			// The init died before loading seccomp. If the parent killed
-			// it (a timeout during set-up), that reason stands.
-			r.mu.Lock()
-			killed := r.killed != nil && r.killed.Status != ""
-			r.mu.Unlock()
-			if killed {
+			// The init died before loading seccomp.
+			if r.killedForAReason() {
 				return nil, ""
 			}
 			return nil, "the jail's init died during set-up"
@@ -283,6 +282,15 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 		listener = l
 		go r.supervise(l, c.cmd.Process.Pid)
 	}
+}
+
+// killedForAReason reports whether the parent has ended the run for a
+// reason the verdict will give (a timeout, say), rather than for a failed
+// set-up step.
+func (r *run) killedForAReason() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.killed != nil && r.killed.Status != ""
 }
 
 // supervise answers the seccomp notifications of one run: the init's one

@@ -24,6 +24,10 @@ const (
 	maxArgsBytes   = 32 << 20
 )
 
+// minMemory leaves room for the init and the interpreter's start-up,
+// which are charged to the run's cgroup before any user code runs.
+const minMemory = 16 << 20
+
 // minPids leaves room for the Go init's threads, which count against the
 // run's pids limit until it execs Python (seen needing 5 here).
 const minPids = 6
@@ -142,6 +146,9 @@ func limitsFromFlags(c *cli.Context) (jail.Limits, error) {
 		n, err := parseSize(c.String(f.name))
 		if err != nil {
 			return l, usagef("--%s: %v", f.name, err)
+		}
+		if f.name == "memory" && n < minMemory {
+			return l, usagef("--memory %s: need at least 16MiB (the jail's init and Python's start-up use about 8 MiB)", c.String(f.name))
 		}
 		*f.dst = &n
 	}

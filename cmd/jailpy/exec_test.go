@@ -34,6 +34,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"exec", "--cpu-time", "-1s", file}, "", "--cpu-time"},
 		{[]string{"exec", "--memory", "1TB", file}, "", "--memory"},
 		{[]string{"exec", "--pids", "0", file}, "", "--pids"},
+		{[]string{"exec", "--memory", "1MiB", file}, "", "at least 16MiB"},
 		{[]string{"exec", "--pids", "5", file}, "", "at least 6"},
 		{[]string{"exec", "--uid", "0", file}, "", uidErr},
 		{[]string{"exec", "--gid", "-1", file}, "", uidErr},
