@@ -122,10 +122,6 @@ type Cgroup interface {
 	Reason() string
 }
 
-// NoteOf is c.Reason(), for the verdict's cgroup note: empty when the run
-// got the cgroup it asked for, else why it got a lesser one.
-func NoteOf(c Cgroup) string { return c.Reason() }
-
 // auto is the Want that tries v2, then v1, then none.
 const auto Mode = "auto"
 

@@ -114,6 +114,23 @@ func python(t *testing.T) string {
 	return p
 }
 
+// sleepInV2 starts /bin/sleep 30 born in the v2 cgroup directory dir
+// (clone3 CLONE_INTO_CGROUP), with no Cgroup around it.
+func sleepInV2(t *testing.T, dir string) *exec.Cmd {
+	t.Helper()
+	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	cmd := exec.Command("/bin/sleep", "30")
+	cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
 // startIn starts a command inside c the way the jail does: born inside,
 // cloned with FD on v2 or from a thread moved in by EnterThread on v1.
 func startIn(t *testing.T, c Cgroup, name string, args ...string) *exec.Cmd {

@@ -27,9 +27,6 @@ func TestAutoPicksV1OnHybrid(t *testing.T) {
 	if c.Mode() != V1 {
 		t.Fatalf("auto picked %s (%s), want v1", c.Mode(), c.Reason())
 	}
-	if NoteOf(c) != c.Reason() {
-		t.Error("NoteOf is not Reason")
-	}
 	if !strings.HasPrefix(c.Reason(), "cgroup v2: ") || !strings.Contains(c.Reason(), "/sys/fs/cgroup/unified") {
 		t.Errorf("Reason = %q, want why not v2", c.Reason())
 	}

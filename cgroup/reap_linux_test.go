@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"syscall"
 	"testing"
 )
 
@@ -91,16 +90,7 @@ func TestReapV2Mechanics(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(dir) })
-	fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Close(fd)
-	cmd := exec.Command("/bin/sleep", "30")
-	cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := sleepInV2(t, dir)
 	n, err := reap(V2, []string{l.dir()})
 	if n != 1 || err != nil {
 		t.Fatalf("reap = %d, %v", n, err)

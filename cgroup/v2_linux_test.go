@@ -155,18 +155,9 @@ func TestV2CanEnable(t *testing.T) {
 	if err := canEnable(l.dir(), ctl[:1]); err != nil {
 		t.Errorf("empty cgroup: %v", err)
 	}
-	fd, err := syscall.Open(l.dir(), syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Close(fd)
-	cmd := exec.Command("/bin/sleep", "30")
-	cmd.SysProcAttr = &syscall.SysProcAttr{UseCgroupFD: true, CgroupFD: fd}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := sleepInV2(t, l.dir())
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	err = canEnable(l.dir(), ctl[:1])
+	err := canEnable(l.dir(), ctl[:1])
 	if err == nil || !strings.Contains(err.Error(), "no-internal-process") {
 		t.Fatalf("cgroup with a process: %v", err)
 	}

@@ -72,7 +72,7 @@ func (r *run) run(ctx context.Context) *Result {
 		return internalResult(err.Error())
 	}
 	defer cg.Delete()
-	r.cgMode, r.cgNote = cg.Mode(), cgroup.NoteOf(cg)
+	r.cgMode, r.cgNote = cg.Mode(), cg.Reason()
 
 	job, err := r.spec.jobBytes()
 	if err != nil {
