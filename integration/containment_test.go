@@ -226,6 +226,8 @@ func TestKernelSurfaceIsClosed(t *testing.T) {
 		{"unshare", "import ctypes\ndef main():\n    ctypes.CDLL(None).unshare(0x10000000)\n", "unshare"},
 		{"TIOCSTI", "import fcntl, termios\ndef main():\n    fcntl.ioctl(0, termios.TIOCSTI, b'x')\n", "ioctl"},
 		{"ptrace", "import ctypes\ndef main():\n    ctypes.CDLL(None).ptrace(0, 0, 0, 0)\n", "ptrace"},
+		{"SysV shared memory", "import ctypes\ndef main():\n    ctypes.CDLL(None).shmget(0, 4096, 0o1600)\n", "shmget"},
+		{"keyctl", "import ctypes\ndef main():\n    ctypes.CDLL(None).syscall(250, 0, 0, 0, 0)\n", "keyctl"},
 	}
 	violations(t, cases)
 }
