@@ -170,6 +170,12 @@ func jsonFlag(c *cli.Context, name string, open byte) (json.RawMessage, error) {
 			return nil, err
 		}
 	}
+	return checkJSON(raw, name, open)
+}
+
+// checkJSON accepts raw as the value of --name when it is one strict JSON
+// value whose first byte is open ('[' or '{'); it returns it trimmed.
+func checkJSON(raw []byte, name string, open byte) (json.RawMessage, error) {
 	trimmed := bytes.TrimSpace(raw)
 	if !json.Valid(trimmed) {
 		return nil, usagef("--%s is not valid JSON", name)
