@@ -116,6 +116,9 @@ type Cgroup interface {
 	Delete() error
 	// Path names the run cgroup's directories, for messages.
 	Path() string
+	// Dirs lists the run cgroup's directories (none for None), so a
+	// supervisor can check afterwards that they are gone.
+	Dirs() []string
 	// Reason says why this mode and not a better one: empty when the
 	// caller got the mode it asked for, or v2 under auto; otherwise why v2
 	// (and, for None, v1) could not be used. The verdict and doctor show it.
@@ -167,4 +170,5 @@ func (none) Stats() (Stats, error)              { return Stats{}, nil }
 func (none) Kill() error                        { return nil }
 func (none) Delete() error                      { return nil }
 func (none) Path() string                       { return "" }
+func (none) Dirs() []string                     { return nil }
 func (n none) Reason() string                   { return n.reason }

@@ -38,6 +38,7 @@ type group struct {
 func (g *group) Mode() Mode     { return g.mode }
 func (g *group) Path() string   { return strings.Join(g.dirs, ", ") }
 func (g *group) Reason() string { return g.reason }
+func (g *group) Dirs() []string { return slices.Clone(g.dirs) }
 
 func (g *group) FD() int {
 	g.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
 	"sync"
 	"syscall"
@@ -109,6 +110,10 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	r.proc = c.cmd.Process
 	r.mu.Unlock()
 
+	if r.spec.Observe != nil {
+		ns, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", c.cmd.Process.Pid))
+		r.spec.Observe(Started{Pid: c.cmd.Process.Pid, PidNS: ns, Cgroups: cg.Dirs()})
+	}
 	setupErr := r.setup(c, cg, cfg)
 	go func() { // the wrapper reads it after exec; EPIPE if it died first
 		c.job.Write(job)

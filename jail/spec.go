@@ -23,6 +23,17 @@ type Spec struct {
 	// UID and GID are the unprivileged host ids the jail runs as when
 	// jailpy runs as root. An ordinary user's jail runs as that user.
 	UID, GID int
+	// Observe, when set, is called once the jail's init has started, so a
+	// supervisor (jailpy selftest) can check afterwards that nothing of
+	// the run is left on the host. It must return quickly.
+	Observe func(Started)
+}
+
+// Started names what a run has made on the host.
+type Started struct {
+	Pid     int      // host pid of the jail's init
+	PidNS   string   // its pid namespace, as /proc/PID/ns/pid reads ("pid:[4026532…]")
+	Cgroups []string // the run cgroup's directories; none without one
 }
 
 // DefaultHostID is the host uid and gid a root-started jail runs as:

@@ -63,16 +63,22 @@ func execCommand() *cli.Command {
 }
 
 func execAction(c *cli.Context) error {
-	spec, err := specFromFlags(c)
+	if c.NArg() != 1 {
+		return usagef("exec needs exactly one FILE (got %d arguments)", c.NArg())
+	}
+	file := c.Args().First()
+	src, err := readCapped(file, maxSourceBytes)
+	if err != nil {
+		return err
+	}
+	spec, err := execSpec(c, file, src, c.App.Reader)
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	res := jail.Run(ctx, spec)
-	enc := json.NewEncoder(c.App.Writer)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(res); err != nil {
+	if err := writeVerdict(c.App.Writer, res); err != nil {
 		// The run happened; only its report was lost (the caller closed
 		// stdout): jailpy's failure, not a usage error.
 		fmt.Fprintf(c.App.ErrWriter, "jailpy: write the verdict: %v\n", err)
@@ -81,17 +87,24 @@ func execAction(c *cli.Context) error {
 	return exitCode(res.Status.ExitCode())
 }
 
-// specFromFlags turns the command line into a jail.Spec; every problem is
-// a usage error.
-func specFromFlags(c *cli.Context) (*jail.Spec, error) {
-	if c.NArg() != 1 {
-		return nil, usagef("exec needs exactly one FILE (got %d arguments)", c.NArg())
-	}
-	file := c.Args().First()
-	src, err := readCapped(file, maxSourceBytes)
-	if err != nil {
-		return nil, err
-	}
+// writeVerdict prints res as one line of JSON, as jailpy exec does.
+func writeVerdict(w io.Writer, res *jail.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(res)
+}
+
+// flagReader is what execSpec reads the exec flags from: the command
+// line, or jailpy selftest's per-attack settings.
+type flagReader interface {
+	String(name string) string
+	Int(name string) int
+	IsSet(name string) bool
+}
+
+// execSpec turns the exec flags and one source file into a jail.Spec;
+// every problem is a usage error. stdin is read for "--args -".
+func execSpec(c flagReader, file string, src []byte, stdin io.Reader) (*jail.Spec, error) {
 	spec := &jail.Spec{
 		Source: src, Filename: file, Func: c.String("func"),
 		UID: c.Int("uid"), GID: c.Int("gid"),
@@ -111,10 +124,11 @@ func specFromFlags(c *cli.Context) (*jail.Spec, error) {
 	default:
 		return nil, usagef("--cgroup %q: use auto, v2, v1 or none", spec.Cgroup.Want)
 	}
-	if spec.Args, err = jsonFlag(c, "args", '['); err != nil {
+	var err error
+	if spec.Args, err = jsonFlag(c, stdin, "args", '['); err != nil {
 		return nil, err
 	}
-	if spec.Kwargs, err = jsonFlag(c, "kwargs", '{'); err != nil {
+	if spec.Kwargs, err = jsonFlag(c, stdin, "kwargs", '{'); err != nil {
 		return nil, err
 	}
 	if spec.Limits, err = limitsFromFlags(c); err != nil {
@@ -126,7 +140,7 @@ func specFromFlags(c *cli.Context) (*jail.Spec, error) {
 	return spec, nil
 }
 
-func limitsFromFlags(c *cli.Context) (jail.Limits, error) {
+func limitsFromFlags(c flagReader) (jail.Limits, error) {
 	l := jail.DefaultLimits()
 	wall, err := parseDuration(c.String("timeout"))
 	if err != nil {
@@ -162,11 +176,11 @@ func limitsFromFlags(c *cli.Context) (jail.Limits, error) {
 
 // jsonFlag reads --args or --kwargs ("-" = stdin) and checks that it is
 // one strict JSON value of the right kind.
-func jsonFlag(c *cli.Context, name string, open byte) (json.RawMessage, error) {
+func jsonFlag(c flagReader, stdin io.Reader, name string, open byte) (json.RawMessage, error) {
 	raw := []byte(c.String(name))
 	if string(raw) == "-" {
 		var err error
-		if raw, err = readAllCapped(c.App.Reader, maxArgsBytes, "stdin"); err != nil {
+		if raw, err = readAllCapped(stdin, maxArgsBytes, "stdin"); err != nil {
 			return nil, err
 		}
 	}

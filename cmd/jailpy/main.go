@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/jailpy/jailpy/jail"
+	"github.com/jailpy/jailpy/selftest"
 )
 
 func main() {
@@ -17,6 +18,9 @@ func main() {
 	// CLI parsing, so no flag can change what the init does.
 	if jail.IsInit() {
 		jail.Init() // never returns
+	}
+	if selftest.IsSentinel() {
+		selftest.Sentinel() // never returns
 	}
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
@@ -48,7 +52,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Commands:  []*cli.Command{execCommand()},
+		Commands:  []*cli.Command{execCommand(), selftestCommand()},
 		// One line and exit 2 for every usage error, never a help page.
 		OnUsageError:    onUsageError,
 		ExitErrHandler:  func(*cli.Context, error) {},
