@@ -85,6 +85,7 @@ type run struct {
 	rootless   bool            // run jailpy as rootlessUID
 	pathPython bool            // no --python: jailpy finds python3 on PATH
 	started    func(*exec.Cmd) // called once jailpy has started
+	binary     string          // the jailpy binary; "" = the one under test
 }
 
 // result is one verdict plus how jailpy exited.
@@ -93,6 +94,7 @@ type result struct {
 	code   int
 	stderr string
 	raw    string
+	maxRSS int64 // bytes: the larger of jailpy's own peak RSS and its jail's
 }
 
 func (r result) String() string {
@@ -140,7 +142,11 @@ func jailpyNamed(t *testing.T, pattern string, r run) result {
 		args = append(args, "--args", r.args)
 	}
 	args = append(append(args, r.flags...), f.Name())
-	cmd := exec.Command(binary, args...)
+	bin := binary
+	if r.binary != "" {
+		bin = r.binary
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Stdin = strings.NewReader(r.stdin)
 	cmd.Env = r.env
 	if r.rootless {
@@ -158,6 +164,9 @@ func jailpyNamed(t *testing.T, pattern string, r run) result {
 	}
 	err = cmd.Wait()
 	res := result{code: cmd.ProcessState.ExitCode(), stderr: errb.String(), raw: out.String()}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		res.maxRSS = ru.Maxrss << 10
+	}
 	if res.code == jail.ExitUsage || res.code < 0 { // usage error, or jailpy itself was killed
 		return res
 	}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -160,54 +159,4 @@ func runCgroups(t *testing.T) []string {
 		}
 	}
 	return out
-}
-
-func mountCount(t *testing.T) int {
-	b, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bytes.Count(b, []byte("\n"))
-}
-
-// TestManyRunsLeakNothing: 100 runs, 4 at a time, leave no cgroup, mount,
-// process or fd behind.
-func TestManyRunsLeakNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: 100 runs")
-	}
-	mounts := mountCount(t)
-	var wg sync.WaitGroup
-	errs := make(chan string, 100)
-	sem := make(chan struct{}, 4)
-	for i := 0; i < 100; i++ {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			src := scoreSrc
-			if i%10 == 0 {
-				src = "def score(v):\n    raise ValueError('x')\n"
-			}
-			r := jailpy(t, run{src: src, fn: "score", args: "[[1, 2]]"})
-			if r.Status != jail.StatusOK && r.Status != jail.StatusError {
-				errs <- r.String()
-			}
-		}(i)
-	}
-	wg.Wait()
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
-	if left := runCgroups(t); len(left) != 0 {
-		t.Errorf("cgroups left behind: %v", left)
-	}
-	if now := mountCount(t); now != mounts {
-		t.Errorf("mounts: %d before, %d after", mounts, now)
-	}
-	if kids := childrenOf(os.Getpid()); len(kids) != 0 {
-		t.Errorf("processes left behind: %v", kids)
-	}
 }

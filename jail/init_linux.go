@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/jailpy/jailpy/internal/fault"
 	"github.com/jailpy/jailpy/rootfs"
 	"github.com/jailpy/jailpy/seccomp"
 )
@@ -47,6 +48,7 @@ func init() {
 func Init() {
 	cfg, err := readConfig()
 	check("config", err)
+	fault.Point("i-config")
 	cfg.FS.SourceFDs, err = recvSources(cfg.Plan)
 	check("bind sources", err)
 
@@ -56,6 +58,7 @@ func Init() {
 
 	// Needs CAP_SYS_ADMIN in our user namespace: before the drop.
 	check("rootfs", rootfs.Enter(cfg.Plan, cfg.FS))
+	fault.Point("i-rootfs")
 	for _, fd := range cfg.FS.SourceFDs {
 		unix.Close(fd) // host files: the jail has them mounted, no longer open
 	}
@@ -74,6 +77,7 @@ func Init() {
 	check("close fds", unix.CloseRange(fdConfig, ^uint(0), unix.CLOSE_RANGE_CLOEXEC))
 
 	check("capabilities", dropCapabilities())
+	fault.Point("i-caps")
 
 	// no_new_privs: exec can never grant privileges again (setuid files,
 	// file capabilities), and it lets an unprivileged task load seccomp.

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/internal/fault"
 	"github.com/jailpy/jailpy/rootfs"
 	"github.com/jailpy/jailpy/seccomp"
 )
@@ -63,6 +64,7 @@ func (r *run) run(ctx context.Context) *Result {
 	if err != nil {
 		return internalResult("rootfs plan: " + err.Error())
 	}
+	fault.Point("plan")
 	prog, err := seccomp.Build(seccomp.Default())
 	if err != nil {
 		return internalResult("seccomp: " + err.Error())
@@ -73,6 +75,7 @@ func (r *run) run(ctx context.Context) *Result {
 		return internalResult(err.Error())
 	}
 	defer cg.Delete()
+	fault.Point("cgroup")
 	r.cgMode, r.cgNote = cg.Mode(), cg.Reason()
 
 	job, err := r.spec.jobBytes()
@@ -109,6 +112,7 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	r.mu.Lock()
 	r.proc = c.cmd.Process
 	r.mu.Unlock()
+	fault.Point("spawned")
 
 	if r.spec.Observe != nil {
 		ns, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", c.cmd.Process.Pid))
@@ -132,7 +136,11 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	if setupErr == "" {
 		listener, setupErr = r.handshake(c)
 	}
+	if setupErr == "" {
+		fault.Point("running")
+	}
 	state, _ := c.cmd.Process.Wait()
+	fault.Point("waited")
 	wall := time.Since(start)
 	stopWatch()
 	if listener != nil {
@@ -195,9 +203,11 @@ func (r *run) setup(c *child, cg cgroup.Cgroup, cfg *initConfig) string {
 	if err := c.sendSources(cfg.Plan); err != nil {
 		return fail("rootfs", err)
 	}
+	fault.Point("sources")
 	if err := writeConfig(c, cfg); err != nil {
 		return fail("send config to the init", err)
 	}
+	fault.Point("config")
 	return ""
 }
 

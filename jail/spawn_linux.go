@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/internal/fault"
 	"github.com/jailpy/jailpy/rootfs"
 )
 
@@ -106,7 +107,7 @@ func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
 		Args: []string{initArg0},
 		// No preemption signals between seccomp load and exec; one P, so the
 		// init needs few threads of the run's --pids.
-		Env:         []string{"GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1"},
+		Env:         append([]string{"GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1"}, fault.Env()...),
 		Stdout:      stdoutW,
 		Stderr:      stderrW,
 		ExtraFiles:  []*os.File{jobR, resultW, configR, syncTheirs}, // fds 3, 4, 5, 6

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jailpy/jailpy/internal/fault"
 )
 
 // capture reads one stream of the child, keeping at most cap bytes. When
@@ -33,6 +35,9 @@ func startCapture(f *os.File, limit int64, over func()) *capture {
 					return
 				}
 				c.buf.Write(chunk[:n])
+				if c.buf.Len() >= 32<<10 && c.buf.Len()-n < 32<<10 {
+					fault.Point("output") // in a flood, not at the result's start marker
+				}
 			}
 			if err != nil {
 				return

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jailpy/jailpy/internal/fault"
 	"github.com/jailpy/jailpy/jail"
 	"github.com/jailpy/jailpy/selftest"
 )
@@ -22,8 +24,18 @@ func main() {
 	if selftest.IsSentinel() {
 		selftest.Sentinel() // never returns
 	}
-	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	// jailpy's live data is a few MiB even when it holds a run's capped
+	// output, but encoding the verdict makes short-lived copies of it; a
+	// soft limit makes the GC collect them before the heap doubles.
+	debug.SetMemoryLimit(softMemoryLimit)
+	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	fault.Point("exit") // the tests read jailpy's own peak RSS here
+	os.Exit(code)
 }
+
+// softMemoryLimit is the Go heap size above which jailpy's GC works
+// harder; see main.
+const softMemoryLimit = 16 << 20
 
 // usageError is a bad command line: one line on stderr, exit 2, no verdict.
 type usageError struct{ msg string }

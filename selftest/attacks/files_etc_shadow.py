@@ -1,0 +1,7 @@
+# category: files
+# tries: read /etc/shadow
+# expect: error FileNotFoundError
+
+def attack(canary):
+    with open("/etc/shadow") as f:
+        return f.read()
