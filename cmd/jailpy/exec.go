@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/internal/fault"
 	"github.com/jailpy/jailpy/jail"
 	"github.com/jailpy/jailpy/rootfs"
 )
@@ -78,6 +79,7 @@ func execAction(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	res := jail.Run(ctx, spec)
+	fault.Point("verdict")
 	if err := writeVerdict(c.App.Writer, res); err != nil {
 		// The run happened; only its report was lost (the caller closed
 		// stdout): jailpy's failure, not a usage error.
