@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,6 +39,12 @@ func buildFaultBinary(t *testing.T) string {
 	}
 	return faultBinary
 }
+
+// The largest caps jailpy exec accepts for --output and --result.
+const (
+	maxOutput = "1MiB"
+	maxResult = "4MiB"
+)
 
 // floodSrc writes to stdout until it is stopped (1 GiB at most).
 const floodSrc = "import os\ndef main():\n    b = b'x' * (1 << 20)\n    for _ in range(1024):\n        os.write(1, b)\n"
@@ -238,26 +245,55 @@ func median(xs []int64) int64 {
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
-// TestStdoutFloodKeepsJailpySmall: a function that writes 1 GiB to stdout,
-// with the largest --output jailpy accepts, ends as "output" and jailpy
-// stays under 50 MiB: it reads at most the cap, then kills the run.
-func TestStdoutFloodKeepsJailpySmall(t *testing.T) {
-	for _, c := range []struct{ name, src, output string }{
-		{"ascii", floodSrc, "1MiB"},
-		// Control bytes are the worst case for the verdict's JSON: each
-		// becomes a six-byte \u escape.
-		{"control bytes", strings.Replace(floodSrc, "b'x'", "b'\\x01'", 1), "1MiB"},
+// TestFloodsKeepJailpySmall: a function that writes 1 GiB to stdout, or
+// returns the largest value allowed, with the largest caps jailpy accepts,
+// keeps jailpy itself under 50 MiB: it reads at most the cap, then kills
+// the run. jailpy's own peak (VmHWM) is read at its exit fault point.
+func TestFloodsKeepJailpySmall(t *testing.T) {
+	needJail(t)
+	bin := buildFaultBinary(t)
+	// Control bytes are the worst case for the verdict's JSON: each
+	// becomes a six-byte \u escape.
+	ctrlFlood := strings.Replace(floodSrc, "b'x'", "b'\\x01'", 1)
+	for _, c := range []struct {
+		name, src string
+		flags     []string
+		want      jail.Status
+	}{
+		{"stdout", floodSrc, []string{"--output", maxOutput}, jail.StatusOutput},
+		{"stdout control bytes", ctrlFlood, []string{"--output", maxOutput}, jail.StatusOutput},
+		{"stderr control bytes", strings.Replace(ctrlFlood, "os.write(1", "os.write(2", 1), []string{"--output", maxOutput}, jail.StatusOutput},
+		// Values just under and just over the result cap, all escapes.
+		{"result", "def main():\n    return ['\\x01' * 1000] * 690\n", []string{"--result", maxResult, "--output", maxOutput}, jail.StatusOK},
+		{"result over", "def main():\n    return ['\\x01' * 1000] * 1000\n", []string{"--result", maxResult}, jail.StatusOutput},
+		{"everything", "import os\ndef main():\n    os.write(1, b'\\x01' * (1 << 20))\n    os.write(2, b'\\x01' * (1 << 20))\n    return ['\\x01' * 1000] * 690\n",
+			[]string{"--result", maxResult, "--output", maxOutput}, jail.StatusOK},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := jailpy(t, run{src: c.src, flags: []string{"--output", c.output, "--timeout", "20s"}})
-			expect(t, r, jail.StatusOutput)
-			if r.Stream != "stdout" || len(r.Stdout) == 0 {
-				t.Errorf("want the stdout stream named and its first bytes kept: %s", r.String()[:200])
+			var hwm int64
+			r := jailpy(t, run{src: c.src, binary: bin, env: append(os.Environ(), "JAILPY_FAULT=exit"),
+				flags: append(c.flags, "--timeout", "20s"),
+				started: func(cmd *exec.Cmd) {
+					pid := cmd.Process.Pid
+					if waitFor(20*time.Second, func() bool { return procState(pid) == "T" }) {
+						hwm = kib(procStatus(pid)["VmHWM"])
+					}
+					cmd.Process.Signal(syscall.SIGCONT)
+				}})
+			expect(t, r, c.want)
+			if hwm == 0 {
+				t.Fatal("could not read jailpy's VmHWM at its exit")
 			}
-			t.Logf("peak RSS of jailpy and its jail: %.1f MiB", mib(r.maxRSS))
-			if r.maxRSS >= 50<<20 {
-				t.Errorf("jailpy (or its jail) peaked at %.1f MiB during the flood", mib(r.maxRSS))
+			t.Logf("jailpy's own peak RSS: %.1f MiB", mib(hwm))
+			if hwm >= 50<<20 {
+				t.Errorf("jailpy peaked at %.1f MiB", mib(hwm))
 			}
 		})
 	}
+}
+
+// kib reads a /proc/PID/status size ("1234 kB") in bytes.
+func kib(field string) int64 {
+	n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(field), " kB"), 10, 64)
+	return n << 10
 }

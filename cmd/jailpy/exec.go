@@ -29,6 +29,11 @@ const (
 // which are charged to the run's cgroup before any user code runs.
 const minMemory = 16 << 20
 
+// maxCap bounds the caps on what jailpy keeps of a run, so jailpy's own
+// memory stays small (under 50 MiB even for a verdict of escaped control
+// bytes at both caps; measured in integration's TestFloodsKeepJailpySmall).
+var maxCap = map[string]int64{"output": 1 << 20, "result": 4 << 20}
+
 // minPids leaves room for the Go init's threads, which count against the
 // run's pids limit until it execs Python (seen needing 5 here).
 const minPids = 6
@@ -90,11 +95,7 @@ func execAction(c *cli.Context) error {
 }
 
 // writeVerdict prints res as one line of JSON, as jailpy exec does.
-func writeVerdict(w io.Writer, res *jail.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(res)
-}
+func writeVerdict(w io.Writer, res *jail.Result) error { return res.Encode(w) }
 
 // flagReader is what execSpec reads the exec flags from: the command
 // line, or jailpy selftest's per-attack settings.
@@ -162,6 +163,9 @@ func limitsFromFlags(c flagReader) (jail.Limits, error) {
 		n, err := parseSize(c.String(f.name))
 		if err != nil {
 			return l, usagef("--%s: %v", f.name, err)
+		}
+		if max := maxCap[f.name]; max > 0 && n > max {
+			return l, usagef("--%s %s: at most %dMiB (jailpy holds it in memory to put it in the verdict)", f.name, c.String(f.name), max>>20)
 		}
 		if f.name == "memory" && n < minMemory {
 			return l, usagef("--memory %s: need at least 16MiB (the jail's init and Python's start-up use about 8 MiB)", c.String(f.name))

@@ -36,6 +36,8 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"exec", "--pids", "0", file}, "", "--pids"},
 		{[]string{"exec", "--memory", "1MiB", file}, "", "at least 16MiB"},
 		{[]string{"exec", "--pids", "5", file}, "", "at least 6"},
+		{[]string{"exec", "--output", "2MiB", file}, "", "at most 1MiB"},
+		{[]string{"exec", "--result", "5MiB", file}, "", "at most 4MiB"},
 		{[]string{"exec", "--uid", "0", file}, "", uidErr},
 		{[]string{"exec", "--gid", "-1", file}, "", uidErr},
 		{[]string{"exec", "--func", "os.system", file}, "", "not a Python identifier"},

@@ -22,7 +22,10 @@ func Point(name string) {
 		return
 	}
 	if os.Getpid() != 1 {
-		unix.Kill(os.Getpid(), unix.SIGSTOP)
+		// To this thread, not the process: a process-wide SIGSTOP may be
+		// taken by another thread after this one has carried on (to
+		// exit_group, at the exit point) and the stop would be lost.
+		unix.Tgkill(os.Getpid(), unix.Gettid(), unix.SIGSTOP)
 		return
 	}
 	if p, err := unix.BytePtrFromString("F-" + name); err == nil {
