@@ -1,10 +1,13 @@
 package jail
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func frameBytes(body string) []byte {
@@ -54,37 +57,107 @@ func TestParseReport(t *testing.T) {
 }
 
 // FuzzParseReport feeds the parser what a hostile child could write: it
-// must never panic, and whatever it accepts must be a frame of the two
-// shapes the wrapper writes.
+// must never panic; it reports exactly one of a frame, a problem or a bad
+// value once there are bytes after the marker, and a frame only after a
+// header naming the body's exact length; an accepted frame has one of the
+// two shapes the wrapper writes, an ok value is strict JSON as cleanValue
+// promises (see checkCleanJSON) within 3x of what the child wrote, and
+// re-encoding the frame as the wrapper would parses back to the same frame.
 func FuzzParseReport(f *testing.F) {
-	f.Add(frameBytes(`{"status":"ok","value":[1,{"a":null}]}`))
-	f.Add(frameBytes(`{"status":"error","error":{"type":"E","message":"m","line":1}}`))
-	f.Add([]byte("S"))
-	f.Add([]byte("S3\n{}}"))
+	for _, body := range []string{
+		`{"status":"ok","value":[1,{"a":null}]}`,
+		`{"status":"ok","value":null}`,
+		`{"status":"ok","value":"\ud800\u2028<&>"}`,
+		"{\"status\":\"ok\",\"value\":\"\xff\u2028\"}",
+		`{"status":"ok","value":1e999}`,
+		`{"status":"ok","value":NaN}`,
+		`{"status":"ok","value":{"a":1,"a":2}}`,
+		`{"status":"ok","value":1,"error":null}`,
+		`{"STATUS":"ok","Value":1}`,
+		`{"status":"ok","status":"error","error":{"type":"E","message":""}}`,
+		`{"status":"error","error":{"type":"E","message":"m","line":1}}`,
+		`{"status":"error","error":{"type":"E","message":"m","traceback":"t","line":-1,"col":2,"rule":"r"}}`,
+		`{"status":"error","error":{"type":"E","message":"m"},"value":null}`,
+		`{"status":"error","error":{"type":"E","line":1e3}}`,
+		`{"status":"ok","value":1,"verdict":"ok"}`,
+		`{"status":"ok","value":1}{}`,
+		`{"status":"ok","value":1} `,
+		`{"status":"ok","value":` + strings.Repeat("[", 64) + strings.Repeat("]", 64) + `}`,
+		"\xef\xbb\xbf{\"status\":\"ok\",\"value\":1}",
+		``,
+	} {
+		f.Add(frameBytes(body))
+	}
+	for _, s := range []string{"", "S", "S\n", "S0\n", "S3\n{}}", "S03\n{} ", "S-2\n{}", "S+2\n{}",
+		"S 2\n{}", "S2 \n{}", "S99999999999999999999\n{}", "S9223372036854775808\n", "S2\r\n{}", "X2\n{}"} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r := parseReport(b)
+		if len(b) == 0 {
+			if r != (report{}) {
+				t.Fatalf("empty channel read as %+v", r)
+			}
+			return
+		}
+		if b[0] != 'S' {
+			if r.Started || r.Frame != nil || r.BadValue != "" || r.Problem == "" {
+				t.Fatalf("no marker read as %+v", r)
+			}
+			return
+		}
+		outcomes := 0
+		for _, set := range []bool{r.Frame != nil, r.Problem != "", r.BadValue != ""} {
+			if set {
+				outcomes++
+			}
+		}
+		if want := min(len(b)-1, 1); !r.Started || outcomes != want {
+			t.Fatalf("%q read as %+v: started=%v with %d outcomes, want %d", b, r, r.Started, outcomes, want)
+		}
+		if r.Frame == nil && r.BadValue == "" {
+			return
+		}
+		head, body, _ := bytes.Cut(b[1:], []byte("\n"))
+		if n, err := strconv.ParseUint(string(head), 10, 63); err != nil || len(head) > maxFrameHeader || n != uint64(len(body)) {
+			t.Fatalf("%q: header %q does not give the body's length %d", b, head, len(body))
+		}
 		if r.Frame == nil {
 			return
 		}
-		if !r.Started || r.Problem != "" {
-			t.Fatalf("frame with started=%v problem=%q", r.Started, r.Problem)
-		}
-		switch r.Frame.Status {
+		fr := r.Frame
+		switch fr.Status {
 		case "ok":
-			if len(r.Frame.Value) == 0 || r.Frame.Error != nil {
+			if len(fr.Value) == 0 || fr.Error != nil {
 				t.Fatal("malformed ok frame accepted")
 			}
-			if !utf8.Valid(r.Frame.Value) || !json.Valid(r.Frame.Value) {
-				t.Fatalf("value %q is not strict JSON", r.Frame.Value)
+			checkCleanJSON(t, fr.Value)
+			if fr.RawLen <= 0 || fr.RawLen > len(body) || len(fr.Value) > 3*fr.RawLen {
+				t.Fatalf("value %q of %d bytes from a raw value of %d", fr.Value, len(fr.Value), fr.RawLen)
 			}
 		case "error":
-			if r.Frame.Error == nil || r.Frame.Error.Type == "" {
+			if fr.Error == nil || fr.Error.Type == "" || len(fr.Value) != 0 || fr.RawLen != 0 {
 				t.Fatal("malformed error frame accepted")
 			}
 		default:
-			t.Fatalf("status %q accepted", r.Frame.Status)
+			t.Fatalf("status %q accepted", fr.Status)
+		}
+		again, err := json.Marshal(wireFrame{fr.Status, fr.Value, fr.Error})
+		if err != nil {
+			t.Fatalf("cannot re-encode %+v: %v", fr, err)
+		}
+		r2 := parseReport(frameBytes(string(again)))
+		if r2.Frame == nil || r2.Frame.Status != fr.Status || !bytes.Equal(r2.Frame.Value, fr.Value) || !reflect.DeepEqual(r2.Frame.Error, fr.Error) {
+			t.Fatalf("%q parsed as %+v; re-encoded as %s it parses as %+v", b, fr, again, r2)
 		}
 	})
+}
+
+// wireFrame is a frame as the wrapper writes it.
+type wireFrame struct {
+	Status string          `json:"status"`
+	Value  json.RawMessage `json:"value,omitempty"`
+	Error  *ErrorInfo      `json:"error,omitempty"`
 }
 
 func TestCleanValue(t *testing.T) {

@@ -110,7 +110,10 @@ func exited(o outcome) *Result {
 		}
 		return &Result{Status: StatusError, Error: f.Error}
 	}
-	if o.ResultCap > 0 && int64(f.RawLen) > o.ResultCap {
+	// The cap holds for what the child wrote and for what the caller gets:
+	// cleaning can triple a value (an invalid byte becomes a three-byte
+	// U+FFFD).
+	if o.ResultCap > 0 && int64(max(f.RawLen, len(f.Value))) > o.ResultCap {
 		return &Result{Status: StatusOutput, Stream: "result"}
 	}
 	return &Result{Status: StatusOK, Value: f.Value}

@@ -1,6 +1,8 @@
 package jail
 
 import (
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -58,6 +60,27 @@ func TestExitCodes(t *testing.T) {
 	for s, code := range want {
 		if got := s.ExitCode(); got != code {
 			t.Errorf("%s: exit %d, want %d", s, got, code)
+		}
+	}
+}
+
+// TestResultCapHoldsAfterCleaning: a value that fits the cap as written
+// but grows past it when cleaned (invalid bytes become U+FFFD) is over
+// the cap; found by FuzzCleanValue's size bound.
+func TestResultCapHoldsAfterCleaning(t *testing.T) {
+	raw := []byte("\"" + strings.Repeat("\xff", 90) + "\"")
+	body := []byte(`{"status":"ok","value":` + string(raw) + `}`)
+	rep := parseReport([]byte("S" + strconv.Itoa(len(body)) + "\n" + string(body)))
+	if rep.Frame == nil || rep.Frame.RawLen != len(raw) || len(rep.Frame.Value) <= 100 {
+		t.Fatalf("setup: want a frame whose value grows past 100 bytes when cleaned: %+v", rep)
+	}
+	for _, c := range []struct {
+		cap  int64
+		want Status
+	}{{100, StatusOutput}, {int64(len(rep.Frame.Value)), StatusOK}} {
+		res := decide(outcome{Report: rep, ResultCap: c.cap})
+		if res.Status != c.want {
+			t.Errorf("cap %d: status %s, want %s", c.cap, res.Status, c.want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
@@ -197,6 +198,12 @@ func jsonFlag(c flagReader, stdin io.Reader, name string, open byte) (json.RawMe
 // value whose first byte is open ('[' or '{'); it returns it trimmed.
 func checkJSON(raw []byte, name string, open byte) (json.RawMessage, error) {
 	trimmed := bytes.TrimSpace(raw)
+	// json.Valid lets invalid UTF-8 through in strings; Python's json in
+	// the jail would refuse it and the caller's mistake would read as the
+	// user code's error.
+	if !utf8.Valid(trimmed) {
+		return nil, usagef("--%s is not valid UTF-8", name)
+	}
 	if !json.Valid(trimmed) {
 		return nil, usagef("--%s is not valid JSON", name)
 	}

@@ -30,6 +30,7 @@ func TestUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"exec", "--args", "-", file}, "{}", "--args must be a JSON array"},
 		{[]string{"exec", "--args", "[1] [2]", file}, "", "not valid JSON"},
 		{[]string{"exec", "--kwargs", "[]", file}, "", "--kwargs must be a JSON object"},
+		{[]string{"exec", "--args", "-", file}, "[\"\xdf\"]", "--args is not valid UTF-8"},
 		{[]string{"exec", "--timeout", "5", file}, "", "--timeout"},
 		{[]string{"exec", "--cpu-time", "-1s", file}, "", "--cpu-time"},
 		{[]string{"exec", "--memory", "1TB", file}, "", "--memory"},
