@@ -94,7 +94,6 @@ type result struct {
 	code   int
 	stderr string
 	raw    string
-	maxRSS int64 // bytes: the larger of jailpy's own peak RSS and its jail's
 }
 
 func (r result) String() string {
@@ -164,9 +163,6 @@ func jailpyNamed(t *testing.T, pattern string, r run) result {
 	}
 	err = cmd.Wait()
 	res := result{code: cmd.ProcessState.ExitCode(), stderr: errb.String(), raw: out.String()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.maxRSS = ru.Maxrss << 10
-	}
 	if res.code == jail.ExitUsage || res.code < 0 { // usage error, or jailpy itself was killed
 		return res
 	}
