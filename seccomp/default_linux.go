@@ -81,11 +81,13 @@ func Default() *Policy {
 			{Name: "getrusage", Why: "resource.getrusage (ru_maxrss), of itself or its threads"},
 			{Name: "times", Why: "os.times"},
 			{Name: "clock_nanosleep", Why: "time.sleep"},
+			{Name: "pselect6", Why: "time.sleep in CPython 3.10 and older (select with no fds); it only waits on the caller's own fds"},
 			{Name: "nanosleep", Why: "the Go runtime's usleep, should the init's thread start a GC before execve"},
 
 			// Files and descriptors. The mount namespace decides which
 			// files exist; these only use them.
 			{Name: "openat", Why: "open(): modules, libraries, /tmp"},
+			{Name: "open", Why: "CPython 3.13's start-up; openat with AT_FDCWD by another number, the mount namespace decides the same"},
 			{Name: "close", Why: "close()"},
 			{Name: "read", Why: "read()"},
 			{Name: "write", Why: "write(): print, the result fd"},
@@ -107,6 +109,7 @@ func Default() *Policy {
 				unix.F_OFD_SETLK,
 				unix.F_OFD_SETLKW,
 			}}, Why: "descriptor flags and record locks of the caller's own fds; never leases, F_NOTIFY, F_SETOWN/F_SETSIG (signals), F_SETPIPE_SZ"},
+			{Name: "dup", Why: "os.dup; CPython 3.8-3.10 dup the standard streams at start-up"},
 			{Name: "dup2", Why: "os.dup2(inheritable=True)"},
 			{Name: "dup3", Why: "os.dup2(inheritable=False)"},
 			{Name: "ioctl", Arg: &ArgMatch{Index: 1, Mask: low32, Values: []uint64{
