@@ -2,11 +2,11 @@
 # tries: reach sysctls without /proc, through the old _sysctl system call (156 on x86_64)
 # expect: violation _sysctl
 import ctypes
-import platform
+import os
 
 
 def attack(canary):
-    if platform.machine() != "x86_64":
+    if os.uname().machine != "x86_64":
         return "not x86_64"
     libc = ctypes.CDLL(None, use_errno=True)
     rc = libc.syscall(156, None)

@@ -3,7 +3,6 @@
 # expect: violation memfd_create
 import ctypes
 import os
-import platform
 import sys
 
 SYS = {"x86_64": (319, 322), "aarch64": (279, 281)}  # memfd_create, execveat
@@ -11,7 +10,7 @@ SYS = {"x86_64": (319, 322), "aarch64": (279, 281)}  # memfd_create, execveat
 
 def attack(canary):
     libc = ctypes.CDLL(None, use_errno=True)
-    memfd_create, execveat = SYS[platform.machine()]
+    memfd_create, execveat = SYS[os.uname().machine]
     fd = libc.syscall(memfd_create, b"x", 0)
     if fd < 0:
         return ["memfd_create", ctypes.get_errno()]

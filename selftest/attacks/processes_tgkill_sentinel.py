@@ -4,7 +4,7 @@
 # value: [[-1, 3], [-1, 3]]
 import ctypes
 import errno
-import platform
+import os
 
 SYS_TGKILL = {"x86_64": 234, "aarch64": 131}
 
@@ -12,7 +12,7 @@ SYS_TGKILL = {"x86_64": 234, "aarch64": 131}
 def attack(canary):
     assert errno.ESRCH == 3
     libc = ctypes.CDLL(None, use_errno=True)
-    nr = SYS_TGKILL[platform.machine()]
+    nr = SYS_TGKILL[os.uname().machine]
     out = []
     for pid in (canary["sentinel_pid"], canary["host_pid"]):
         ctypes.set_errno(0)
