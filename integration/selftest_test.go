@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -80,4 +82,54 @@ func TestSelftestOnlyAndUsage(t *testing.T) {
 			t.Errorf("selftest %v: %v, stderr %q; want exit 2 and one line", args, err, errb.String())
 		}
 	}
+}
+
+// otherPythons lists the CPython 3.8+ interpreters on this machine besides
+// the default one: pyenv's builds and the distribution's other versions. Each
+// makes its own start-up calls, so each is a different test of the
+// allow-list (3.13's start-up opens with open(2), 3.10 and older dup the
+// standard streams and sleep with select).
+func otherPythons() []string {
+	seen := map[string]bool{python: true}
+	var found []string
+	for _, pattern := range []string{"/root/.pyenv/versions/3.*/bin/python3", "/usr/bin/python3.[0-9]*", "/usr/local/bin/python3.[0-9]*"} {
+		paths, _ := filepath.Glob(pattern)
+		for _, p := range paths {
+			real, err := filepath.EvalSymlinks(p)
+			if err != nil || seen[real] || !supportedPython(filepath.Base(real)) {
+				continue
+			}
+			seen[real] = true
+			found = append(found, real)
+		}
+	}
+	return found
+}
+
+// TestSelftestOtherInterpreters runs the corpus with every other CPython the
+// machine has: the jail must hold, and its verdicts stay right, whichever
+// interpreter a user points it at.
+func TestSelftestOtherInterpreters(t *testing.T) {
+	needJail(t)
+	pythons := otherPythons()
+	if len(pythons) == 0 {
+		t.Skip("needs a CPython besides " + python + " (pyenv's or the distribution's): none found")
+	}
+	for _, py := range pythons {
+		t.Run(filepath.Base(py), func(t *testing.T) {
+			out, err := exec.Command(binary, "selftest", "--python", py).CombinedOutput()
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			t.Logf("%s: %s", py, lines[len(lines)-1])
+			if err != nil {
+				t.Errorf("selftest --python %s: %v\n%s", py, err, out)
+			}
+		})
+	}
+}
+
+// supportedPython reports whether name is python3.N with N >= 8: the
+// versions jailpy supports (3.7 and older ended their life before 2024).
+func supportedPython(name string) bool {
+	minor, err := strconv.Atoi(strings.TrimPrefix(name, "python3."))
+	return strings.HasPrefix(name, "python3.") && err == nil && minor >= 8
 }
