@@ -100,13 +100,56 @@ def _error(exc, job, source):
     }
 
 
+def _codec():
+    """loads and dumps with json's default behaviour (strict, compact,
+    NaN and infinities refused on output), built on the C accelerator
+    alone: `import json` imports re and costs more start-up than the rest
+    of the wrapper together."""
+    try:
+        from _json import encode_basestring_ascii, make_encoder, make_scanner
+    except ImportError:  # an interpreter built without it
+        import json
+
+        return json.loads, lambda v: json.dumps(v, allow_nan=False, separators=(",", ":"))
+
+    class Context:  # what make_scanner reads from a JSONDecoder
+        strict = True
+        object_hook = object_pairs_hook = None
+        parse_float, parse_int = float, int
+        parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+
+    scan = make_scanner(Context())
+
+    def loads(data):
+        # The parent sends compact JSON, one value per line, no whitespace.
+        text = data.decode("utf-8")
+        try:
+            value, end = scan(text, 0)
+        except StopIteration:
+            raise ValueError("expected a JSON value") from None
+        if end != len(text):
+            raise ValueError("extra data after the JSON value")
+        return value
+
+    def default(obj):
+        raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
+
+    def dumps(value):
+        # A new markers dict per call: an encoder that raised may leave
+        # entries behind (circular-reference checks).
+        encode = make_encoder({}, default, encode_basestring_ascii, None, ":", ",", False, False, False)
+        return "".join(encode(value, 0))
+
+    return loads, dumps
+
+
 def _fail(type_name, message):
     return {"status": "error", "error": {"type": type_name, "message": message}}
 
 
 def _encode(frame, dumps):
     try:
-        return dumps(frame, allow_nan=False, separators=(",", ":"))
+        return dumps(frame)
     except BaseException as exc:  # user code may have patched the json module
         return '{"status":"error","error":{"type":"JailpyError","message":%s}}' % (
             dumps("could not encode the error: " + _text(exc)),
@@ -135,7 +178,7 @@ def _run(job, rest, loads, dumps):
         return _encode(_fail("FunctionNotFound", msg), dumps)
     value = func(*args, **kwargs)
     try:
-        payload = dumps(value, allow_nan=False, separators=(",", ":"))
+        payload = dumps(value)
     except (TypeError, ValueError, RecursionError) as exc:
         msg = "the return value cannot be sent as JSON: " + _text(exc)
         return _encode(_fail("ResultError", msg), dumps)
@@ -146,12 +189,10 @@ def main():
     global _module_name
     job_bytes = _read_all(3)
     os.close(3)
-    import json
-
+    loads, dumps = _codec()  # made before user code could patch anything
     head, args_line, kwargs_line, source = job_bytes.split(b"\n", 3)
-    job = json.loads(head)
+    job = loads(head)
     _module_name = _pick_module_name(job["filename"])
-    loads, dumps = json.loads, json.dumps  # kept before user code can patch them
     _send(b"S")
     try:
         text = _run(job, (args_line, kwargs_line, source), loads, dumps)
