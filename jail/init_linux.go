@@ -46,11 +46,14 @@ func init() {
 // step is ordered for a reason given beside it. It never returns: it execs
 // the interpreter or exits after reporting the failed stage to the parent.
 func Init() {
+	var clk initTimes // for the verdict's timings, sent with the listener
+	clk.Started = monotonic()
 	cfg, err := readConfig()
 	check("config", err)
 	fault.Point("i-config")
 	cfg.FS.SourceFDs, err = recvSources(cfg.Plan)
 	check("bind sources", err)
+	clk.Configured = monotonic()
 
 	// In the cgroup already (the parent added us before sending the
 	// config), so the new cgroup namespace is rooted at the run's cgroup.
@@ -59,6 +62,7 @@ func Init() {
 	// Needs CAP_SYS_ADMIN in our user namespace: before the drop.
 	check("rootfs", rootfs.Enter(cfg.Plan, cfg.FS))
 	fault.Point("i-rootfs")
+	clk.Mounted = monotonic()
 	for _, fd := range cfg.FS.SourceFDs {
 		unix.Close(fd) // host files: the jail has them mounted, no longer open
 	}
@@ -91,7 +95,9 @@ func Init() {
 	// of this thread passes the filter.
 	listener, err := seccomp.Load(cfg.Seccomp)
 	check("seccomp", err)
-	check("seccomp listener", unix.Sendmsg(fdSync, []byte{'L'}, unix.UnixRights(listener), nil, 0))
+	clk.Confined = monotonic()
+	msg := append([]byte{'L'}, clk.bytes()...)
+	check("seccomp listener", unix.Sendmsg(fdSync, msg, unix.UnixRights(listener), nil, 0))
 	unix.Close(listener)
 
 	// Blocks in the filter until the parent allows this one execve.

@@ -61,6 +61,7 @@ type Result struct {
 	CPUMS   float64         `json:"cpu_ms"`
 	Memory  uint64          `json:"memory_bytes"` // peak, from the cgroup or else getrusage
 	Limits  Enforced        `json:"limits"`
+	Timings *Timings        `json:"timings_ms,omitempty"` // asked for with Spec.Timings
 }
 
 // ErrorInfo says what went wrong, in words a web app can show its user.

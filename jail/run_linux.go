@@ -23,9 +23,14 @@ import (
 // process, cgroup or mount of the run outlives the call.
 func Run(ctx context.Context, spec *Spec) *Result {
 	r := &run{spec: spec, lim: spec.Limits}
+	r.clk.start = monotonic()
 	res := r.run(ctx)
+	r.clk.set(&r.clk.end)
 	res.Version = Version
 	res.Limits = r.lim.enforced(r.cgMode, r.cgNote)
+	if spec.Timings {
+		res.Timings = r.clk.timings()
+	}
 	return res
 }
 
@@ -35,6 +40,7 @@ type run struct {
 	lim    Limits
 	cgMode cgroup.Mode
 	cgNote string
+	clk    clock
 
 	mu     sync.Mutex
 	killed *killReason // why the parent ended the run; nil if it did not
@@ -65,10 +71,12 @@ func (r *run) run(ctx context.Context) *Result {
 		return internalResult("rootfs plan: " + err.Error())
 	}
 	fault.Point("plan")
+	r.clk.set(&r.clk.planned)
 	prog, err := seccomp.Build(seccomp.Default())
 	if err != nil {
 		return internalResult("seccomp: " + err.Error())
 	}
+	r.clk.set(&r.clk.compiled)
 	cgroup.Reap(r.spec.Cgroup) // a crashed jailpy's leftovers; best effort
 	cg, err := cgroup.New(r.spec.Cgroup, r.lim.cgroupLimits())
 	if err != nil {
@@ -76,6 +84,7 @@ func (r *run) run(ctx context.Context) *Result {
 	}
 	defer cg.Delete()
 	fault.Point("cgroup")
+	r.clk.set(&r.clk.cgrouped)
 	r.cgMode, r.cgNote = cg.Mode(), cg.Reason()
 
 	job, err := r.spec.jobBytes()
@@ -151,6 +160,9 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	// that come after the exit are the captures' own.
 	o := outcome{SetupErr: setupErr, ResultCap: deref(r.lim.Result), MemoryLimit: deref(r.lim.Memory)}
 	o.Report = parseReport(result.wait())
+	r.clk.mu.Lock()
+	r.clk.marker, r.clk.lastResult = result.first, result.last
+	r.clk.mu.Unlock()
 	o.Stderr = stderr.text()
 	stdoutText := stdout.text()
 	r.mu.Lock()
@@ -295,6 +307,9 @@ func (r *run) handshake(c *child) (*seccomp.Listener, string) {
 			return nil, "seccomp listener: " + err.Error()
 		}
 		listener = l
+		r.clk.mu.Lock()
+		r.clk.init = msg.Times
+		r.clk.mu.Unlock()
 		go r.supervise(l, c.cmd.Process.Pid)
 	}
 }
@@ -332,6 +347,9 @@ func (r *run) supervise(l *seccomp.Listener, initPid int) {
 			case ev.Name == "execve" && ev.PID == initPid:
 				// ENOENT: interrupted again; its restart notifies anew.
 				execed = l.Allow(ev) == nil
+				if execed {
+					r.clk.set(&r.clk.execAllowed)
+				}
 				continue
 			}
 		}

@@ -191,6 +191,7 @@ const maxFDsPerMsg = 250
 type syncMsg struct {
 	Err      string // "stage: error"
 	Listener int    // -1 if none
+	Times    initTimes
 	EOF      bool
 }
 
@@ -217,7 +218,7 @@ func (c *child) recvSync() (syncMsg, error) {
 			if err != nil {
 				return syncMsg{}, err
 			}
-			return syncMsg{Listener: fd}, nil
+			return syncMsg{Listener: fd, Times: parseInitTimes(buf[1:n])}, nil
 		}
 		return syncMsg{}, fmt.Errorf("sync socket: unknown message %q", buf[:1])
 	}

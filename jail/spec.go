@@ -23,6 +23,8 @@ type Spec struct {
 	// UID and GID are the unprivileged host ids the jail runs as when
 	// jailpy runs as root. An ordinary user's jail runs as that user.
 	UID, GID int
+	// Timings asks for the run's stage-by-stage timings in the verdict.
+	Timings bool
 	// Observe, when set, is called once the jail's init has started, so a
 	// supervisor (jailpy selftest) can check afterwards that nothing of
 	// the run is left on the host. It must return quickly.

@@ -18,6 +18,9 @@ import (
 type capture struct {
 	buf  bytes.Buffer
 	done chan struct{}
+	// first and last are when the first and the last bytes arrived
+	// (CLOCK_MONOTONIC ns; 0 if none did), for the run's timings.
+	first, last int64
 }
 
 func startCapture(f *os.File, limit int64, over func()) *capture {
@@ -29,6 +32,10 @@ func startCapture(f *os.File, limit int64, over func()) *capture {
 		for {
 			n, err := f.Read(chunk)
 			if n > 0 {
+				c.last = monotonic()
+				if c.first == 0 {
+					c.first = c.last
+				}
 				if limit > 0 && int64(c.buf.Len()+n) > limit {
 					c.buf.Write(chunk[:limit-int64(c.buf.Len())])
 					over()

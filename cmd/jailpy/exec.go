@@ -63,6 +63,7 @@ func execCommand() *cli.Command {
 			&cli.StringFlag{Name: "cgroup-parent", Usage: "cgroup under which run cgroups are made (a delegated one, for non-root v2)"},
 			&cli.IntFlag{Name: "uid", Value: jail.DefaultHostID, Usage: "host uid the jail runs as when jailpy runs as root"},
 			&cli.IntFlag{Name: "gid", Value: jail.DefaultHostID, Usage: "host gid the jail runs as when jailpy runs as root"},
+			&cli.BoolFlag{Name: "timings", Usage: "add timings_ms, where the run's time went stage by stage, to the verdict"},
 		},
 		Action:       execAction,
 		OnUsageError: onUsageError,
@@ -82,6 +83,7 @@ func execAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	spec.Timings = c.Bool("timings")
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	res := jail.Run(ctx, spec)
