@@ -29,7 +29,9 @@ func buildFaultBinary(t *testing.T) string {
 	t.Helper()
 	faultOnce.Do(func() {
 		faultBinary = filepath.Join(workDir, "jailpy-fault")
-		out, err := exec.Command("go", "build", "-tags", "jailpyfault", "-o", faultBinary, "../cmd/jailpy").CombinedOutput()
+		build := exec.Command("bash", "../scripts/build", faultBinary)
+		build.Env = append(os.Environ(), "JAILPY_TAGS=jailpyfault")
+		out, err := build.CombinedOutput()
 		if err != nil {
 			faultErr = fmt.Errorf("build with -tags jailpyfault: %v\n%s", err, out)
 		}
