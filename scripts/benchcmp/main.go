@@ -1,0 +1,113 @@
+// Command benchcmp compares the cost of one call of a trivial untrusted
+// function (score of examples/score.py over [1, 2, 3, 4]) run four ways:
+// bare (an unjailed runner on the same interpreter), jailpy exec,
+// bubblewrap and firejail around the same bare runner. In one run it
+// prints:
+//
+//   - cold start: each command run -n times, round-robin so machine noise
+//     hits all alike, with median, p10, p90 and the ratio to bare;
+//   - concurrency: 8 workers making -calls calls, bare and jailpy phases
+//     alternated, the median throughput of each and jailpy/bare;
+//   - memory: the largest wait4 ru_maxrss of the jailpy runs.
+//
+// Every run's output is checked (status ok, the exact expected value);
+// the first that fails stops the driver with the command's name. Commands
+// whose tool is not installed are skipped with a note. Run it from the
+// repository root, usually through scripts/bench:
+//
+//	go run ./scripts/benchcmp [-n 100] [-calls 400] [-markdown] [-quick]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// The call every command makes, and what it must return:
+// mean(1..4) - 0.5*pstdev(1..4) = 2.5 - 0.5*sqrt(1.25).
+const (
+	userFile  = "examples/score.py"
+	runner    = "scripts/bare_runner.py"
+	funcName  = "score"
+	argsJSON  = "[[1, 2, 3, 4]]"
+	wantValue = 1.9409830056250525
+)
+
+// warmup rounds are run and checked but not counted: they fill the page
+// cache and jailpy's plan cache.
+const warmup = 2
+
+// workers is the concurrency of the throughput phases, and phases how many
+// times each of bare and jailpy is measured (the median is kept).
+const (
+	workers = 8
+	phases  = 3
+)
+
+func main() {
+	n := flag.Int("n", 100, "cold-start runs of each command")
+	calls := flag.Int("calls", 400, "calls per concurrency phase")
+	python := flag.String("python", "/usr/bin/python3.11", "interpreter (the same for every command)")
+	jailpy := flag.String("jailpy", "./jailpy", "jailpy binary")
+	markdown := flag.Bool("markdown", false, "print the tables as Markdown")
+	quick := flag.Bool("quick", false, "CI: -n 5 -calls 40, only checks that everything runs")
+	flag.Parse()
+	if *quick {
+		*n, *calls = 5, 40
+	}
+	if *n < 1 || *calls < workers {
+		fatalf("-n must be at least 1 and -calls at least %d", workers)
+	}
+
+	cmds, notes, err := commands(*python, *jailpy)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	notes = append(notes, "Load average (/proc/loadavg) before the first run: "+loadavg()+" (the driver's own workers later push it to about "+fmt.Sprint(workers)+").")
+	out := newPrinter(*markdown)
+	if *quick {
+		out.para("Quick mode (-n 5, -calls 40): checks that every command runs and returns the expected value; the numbers mean nothing.")
+	}
+
+	lat, err := coldStart(cmds, *n)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	out.heading("Cold start: one call per process")
+	out.table(latencyTable(cmds, lat))
+	out.para(fmt.Sprintf("%d runs of each command after %d warm-up rounds, round-robin (each round starts one command later), wall time from fork to exit as seen by the driver.", *n, warmup))
+
+	both := cmds[:2] // bare and jailpy: commands puts them first
+	out.heading("Concurrency: " + fmt.Sprint(workers) + " workers")
+	tp, err := concurrency(both, *calls)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	out.table(throughputTable(both, tp))
+	out.para(fmt.Sprintf("%d calls per phase, %d workers, bare and jailpy phases alternated %d times each; median throughput of each. Target: jailpy/bare >= 0.8.", *calls, workers, phases))
+
+	out.heading("Memory")
+	out.table(memoryTable(both, lat[:2]))
+	out.para(fmt.Sprintf("The largest ru_maxrss that wait4 reported over the %d counted cold-start runs. For jailpy it is the max RSS of jailpy or its jail (its Python), an upper bound on jailpy's own. Target: <= 20 MiB.", *n))
+
+	out.heading("Notes")
+	out.list(notes)
+}
+
+// loadavg is the 1, 5 and 15 minute load averages: on a shared machine,
+// how much else was running.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if err != nil || len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func fatalf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "benchcmp: "+format+"\n", a...)
+	os.Exit(1)
+}
