@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -15,6 +16,12 @@ import (
 // byte printed) are escaped a piece at a time, so jailpy's memory does not
 // grow with what the child printed.
 func (r *Result) Encode(w io.Writer) error {
+	if bw, ok := w.(*bufio.Writer); ok && bw.Available() >= 4096 {
+		if b, ok := appendFastVerdict(bw.AvailableBuffer(), r); ok {
+			_, err := bw.Write(b)
+			return err
+		}
+	}
 	small := *r
 	small.Value, small.Stdout, small.Stderr = nil, "", ""
 	head, err := marshal(&small)
@@ -29,14 +36,23 @@ func (r *Result) Encode(w io.Writer) error {
 		return errors.New("verdict: stdout and stderr fields not found")
 	}
 	before, after := head[:i], head[i+len(streams):]
-	bw := bufio.NewWriterSize(w, 64<<10)
+	// A caller's own buffer (a batch writes many verdicts) is used as it
+	// is and left for the caller to flush.
+	bw, buffered := w.(*bufio.Writer)
+	if !buffered {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
 	if r.Value != nil {
 		// value is the third field, right after the status.
 		status, err := marshal(r.Status)
 		if err != nil {
 			return err
 		}
-		prefix := []byte(`{"version":` + itoa(r.Version) + `,"status":` + string(status))
+		index := ""
+		if r.Index != nil {
+			index = `,"index":` + itoa(*r.Index)
+		}
+		prefix := []byte(`{"version":` + itoa(r.Version) + index + `,"status":` + string(status))
 		if !bytes.HasPrefix(before, prefix) {
 			return errors.New("verdict: unexpected field order")
 		}
@@ -55,7 +71,9 @@ func (r *Result) Encode(w io.Writer) error {
 	bw.WriteString(`,"stderr":`)
 	writeString(bw, r.Stderr)
 	bw.Write(after)
-	bw.WriteByte('\n')
+	if err := bw.WriteByte('\n'); err != nil || buffered {
+		return err
+	}
 	return bw.Flush()
 }
 
@@ -88,4 +106,4 @@ func writeString(w *bufio.Writer, s string) {
 	w.WriteByte('"')
 }
 
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+func itoa(n int) string { return strconv.Itoa(n) }

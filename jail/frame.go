@@ -80,35 +80,53 @@ func parseReport(b []byte) report {
 
 // decodeFrame accepts exactly the two frame shapes the wrapper writes.
 func decodeFrame(body []byte) (*frame, error) {
+	var f frame
+	if err := decodeStrict(body, &f); err != nil {
+		return nil, err
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// decodeStrict decodes one JSON object into v, refusing unknown fields
+// and anything after it.
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	var f frame
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth") {
-			return nil, valueError{"it is nested deeper than 10000 levels"}
+			return valueError{"it is nested deeper than 10000 levels"}
 		}
-		return nil, fmt.Errorf("the frame is not valid JSON: %v", err)
+		return fmt.Errorf("the frame is not valid JSON: %v", err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("data follows the frame's JSON")
+		return fmt.Errorf("data follows the frame's JSON")
 	}
+	return nil
+}
+
+// check accepts an ok frame with a value or an error frame with an
+// error type, and cleans the value.
+func (f *frame) check() error {
 	switch f.Status {
 	case "ok":
 		if len(f.Value) == 0 || f.Error != nil {
-			return nil, fmt.Errorf("an ok frame needs a value and no error")
+			return fmt.Errorf("an ok frame needs a value and no error")
 		}
 		v, err := cleanValue(f.Value)
 		if err != nil {
-			return nil, valueError{err.Error()}
+			return valueError{err.Error()}
 		}
 		f.RawLen, f.Value = len(f.Value), v
 	case "error":
 		if f.Error == nil || f.Error.Type == "" || len(f.Value) != 0 {
-			return nil, fmt.Errorf("an error frame needs an error type and no value")
+			return fmt.Errorf("an error frame needs an error type and no value")
 		}
 	default:
-		return nil, fmt.Errorf("unknown frame status %q", f.Status)
+		return fmt.Errorf("unknown frame status %q", f.Status)
 	}
-	return &f, nil
+	return nil
 }

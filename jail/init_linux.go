@@ -18,13 +18,14 @@ import (
 // reach it.
 const initArg0 = "jailpy-init"
 
-// File descriptors of the init. 3 and 4 are already where the wrapper
+// File descriptors of the init. 3 to 5 are already where the wrapper
 // expects them, so nothing has to be moved before exec.
 const (
 	fdJob    = 3 // wrapper reads the job here
 	fdResult = 4 // wrapper writes the result here
-	fdConfig = 5 // init reads initConfig here
-	fdSync   = 6 // init reports errors and sends the seccomp listener here
+	fdFrames = 5 // a batch's shared frame buffer; closed for one call
+	fdConfig = 6 // init reads initConfig here
+	fdSync   = 7 // init reports errors and sends the seccomp listener here
 )
 
 // IsInit reports whether this process is a jail's init: the re-executed
@@ -75,7 +76,7 @@ func Init() {
 		check(fmt.Sprintf("rlimit %d", rl.Resource), unix.Setrlimit(rl.Resource, &lim))
 	}
 
-	// 0-4 are what the wrapper uses; everything else, the sync socket
+	// 0-5 are what the wrapper uses; everything else, the sync socket
 	// included, closes at exec. CLOEXEC rather than close: the sync socket
 	// must stay open until exec succeeds.
 	check("close fds", unix.CloseRange(fdConfig, ^uint(0), unix.CLOSE_RANGE_CLOEXEC))

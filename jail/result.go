@@ -48,6 +48,7 @@ const Version = 1
 // Result is the verdict of one run, printed as one JSON object.
 type Result struct {
 	Version int             `json:"version"`
+	Index   *int            `json:"index,omitempty"` // a batch's call: its 0-based line in the input
 	Status  Status          `json:"status"`
 	Value   json.RawMessage `json:"value,omitempty"`   // ok: the returned value, strict JSON
 	Error   *ErrorInfo      `json:"error,omitempty"`   // error, policy, internal

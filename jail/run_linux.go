@@ -112,7 +112,7 @@ func (r *run) run(ctx context.Context) *Result {
 
 // jail starts the init, supervises the run and measures it.
 func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job []byte) *Result {
-	c, err := spawn(cg, r.spec.UID, r.spec.GID)
+	c, err := spawn(cg, r.spec.UID, r.spec.GID, nil)
 	if err != nil {
 		return internalResult(err.Error())
 	}

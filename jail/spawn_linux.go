@@ -35,7 +35,10 @@ const namespaces = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID |
 // The caller must keep the calling goroutine on its OS thread until the
 // child is gone: the parent-death signal fires when the thread that
 // cloned the child exits, not the process.
-func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
+//
+// frames is a batch's shared frame buffer, fd 5 of the jail; nil for one
+// call, whose fd 5 stays closed.
+func spawn(cg cgroup.Cgroup, uid, gid int, frames *os.File) (*child, error) {
 	c := &child{sync: -1}
 	var theirs []*os.File // child ends, closed here after start
 	defer func() {
@@ -110,7 +113,7 @@ func spawn(cg cgroup.Cgroup, uid, gid int) (*child, error) {
 		Env:         append([]string{"GODEBUG=asyncpreemptoff=1", "GOMAXPROCS=1"}, fault.Env()...),
 		Stdout:      stdoutW,
 		Stderr:      stderrW,
-		ExtraFiles:  []*os.File{jobR, resultW, configR, syncTheirs}, // fds 3, 4, 5, 6
+		ExtraFiles:  []*os.File{jobR, resultW, frames, configR, syncTheirs}, // fds 3 to 7
 		SysProcAttr: attr,
 	}
 	// v1 has no CLONE_INTO_CGROUP: the cloning thread steps into the run
