@@ -1,14 +1,20 @@
 # jailpy's wrapper: pid 1 of the jail, run as `python -I -S -B -u -c <this>`.
 #
-# fd 3: the job: a line of JSON (func, filename), a line with the JSON
-#       array of arguments, a line with the JSON object of keyword
-#       arguments, then the user's source bytes.
+# fd 3: the job: a line of JSON (func, filename, and for a batch the
+#       source's length), then
+#       - one call: a line with the JSON array of arguments, a line with
+#         the JSON object of keyword arguments, then the user's source;
+#       - a batch: a line with the keyword arguments, the source, then one
+#         line per call with its JSON array of arguments, until EOF.
 # fd 4: the result: b"S" once the job is read and user code is about to
-#       run, then one frame: b"<length>\n<json>".
+#       run, then one frame: b"<length>\n<json>"; in a batch, one frame
+#       per call: b"<seq> <wall us> <cpu us> <rss bytes> <length>\n" and
+#       b"V<value json>" or b"J<frame json>" (with stdout and stderr).
+# fd 5: a batch's frame buffer, shared with the parent (see _Frames).
 # The parent trusts nothing here: it decides timeouts, memory, violations
-# and crashes from its own measurements, and validates the frame. The "S"
-# lets it tell a jail that failed before user code ran (internal) from user
-# code that broke the protocol (error).
+# and crashes from its own measurements, and validates every frame. The
+# "S" lets it tell a jail that failed before user code ran (internal) from
+# user code that broke the protocol (error).
 import os
 import sys
 
@@ -134,11 +140,16 @@ def _codec():
     def default(obj):
         raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
 
+    encoder = []
+
     def dumps(value):
-        # A new markers dict per call: an encoder that raised may leave
-        # entries behind (circular-reference checks).
-        encode = make_encoder({}, default, encode_basestring_ascii, None, ":", ",", False, False, False)
-        return "".join(encode(value, 0))
+        if not encoder:
+            encoder.append(make_encoder({}, default, encode_basestring_ascii, None, ":", ",", False, False, False))
+        try:
+            return "".join(encoder[0](value, 0))
+        except BaseException:
+            encoder.clear()  # its circular-reference marks may hold entries
+            raise
 
     return loads, dumps
 
@@ -156,13 +167,9 @@ def _encode(frame, dumps):
         )
 
 
-def _run(job, rest, loads, dumps):
-    """Runs the user's module and function; returns the encoded frame.
-    The arguments are parsed here, after the start marker: they are the
-    host's data, and data too deep for the parser is the run's error, not
-    jailpy's."""
-    args_line, kwargs_line, source = rest
-    args, kwargs = loads(args_line), loads(kwargs_line)
+def _load(job, source):
+    """Compiles and runs the user's module; returns its function, or an
+    error frame when there is no such function."""
     filename = job["filename"]
     code = compile(source, filename, "exec", dont_inherit=True)
     module = type(sys)(_module_name)
@@ -171,28 +178,59 @@ def _run(job, rest, loads, dumps):
     exec(code, module.__dict__)
     func = module.__dict__.get(job["func"])
     if func is None:
-        msg = "%s defines no function %r" % (filename, job["func"])
-        return _encode(_fail("FunctionNotFound", msg), dumps)
+        return None, _fail("FunctionNotFound", "%s defines no function %r" % (filename, job["func"]))
     if not callable(func):
-        msg = "%r in %s is not callable" % (job["func"], filename)
-        return _encode(_fail("FunctionNotFound", msg), dumps)
+        return None, _fail("FunctionNotFound", "%r in %s is not callable" % (job["func"], filename))
+    return func, None
+
+
+def _call(func, args, kwargs, dumps):
+    """Calls the function; returns the frame's text without its closing
+    brace, so a batch can add fields."""
     value = func(*args, **kwargs)
     try:
         payload = dumps(value)
     except (TypeError, ValueError, RecursionError) as exc:
         msg = "the return value cannot be sent as JSON: " + _text(exc)
-        return _encode(_fail("ResultError", msg), dumps)
-    return '{"status":"ok","value":%s}' % payload
+        return _encode(_fail("ResultError", msg), dumps)[:-1]
+    return '{"status":"ok","value":' + payload
+
+
+def _run(job, rest, loads, dumps):
+    """Runs the user's module and function; returns the encoded frame.
+    The arguments are parsed here, after the start marker: they are the
+    host's data, and data too deep for the parser is the run's error, not
+    jailpy's."""
+    args_line, kwargs_line, source = rest
+    args, kwargs = loads(args_line), loads(kwargs_line)
+    func, failed = _load(job, source)
+    if failed is not None:
+        return _encode(failed, dumps)
+    return _call(func, args, kwargs, dumps) + "}"
+
+
+def _line(data):
+    """The first line of data, reading more of the job as needed; returns
+    the line and what follows it."""
+    while b"\n" not in data:
+        b = os.read(3, 1 << 16)
+        if not b:
+            raise EOFError("the job ended inside a line")
+        data += b
+    return data.split(b"\n", 1)
 
 
 def main():
     global _module_name
-    job_bytes = _read_all(3)
-    os.close(3)
+    head, data = _line(b"")
     loads, dumps = _codec()  # made before user code could patch anything
-    head, args_line, kwargs_line, source = job_bytes.split(b"\n", 3)
     job = loads(head)
     _module_name = _pick_module_name(job["filename"])
+    if job.get("batch"):
+        _batch(job, data, loads, dumps)  # never returns
+    job_bytes = data + _read_all(3)
+    os.close(3)
+    args_line, kwargs_line, source = job_bytes.split(b"\n", 2)
     _send(b"S")
     try:
         text = _run(job, (args_line, kwargs_line, source), loads, dumps)
@@ -206,6 +244,169 @@ def main():
             pass
     _send(b"%d\n" % len(body) + body)
     _exit(0)  # no atexit handlers, finalizers or lingering user threads
+
+
+# A batch: the module is loaded once and its function called once per
+# line. Frames collect in a buffer shared with the parent (fd 5) and go
+# down the pipe in bursts, so a call costs no system call of its own; if
+# the parent kills the jail (a call's timeout, say), it reads from the
+# buffer the frames of the calls that finished but were not yet sent.
+
+_FLUSH_AT = 64 << 10  # bytes of frames held before they are sent
+_FLUSH_AFTER = 0.001  # seconds a frame may wait before a call starts
+
+
+class _Frames:
+    """The batch's frames, held in the shared buffer until sent. Its first
+    8 bytes are the length held; the parent reads them after a kill."""
+
+    def __init__(self, size):
+        self.pos = 0
+        self.sent_at = 0.0
+        self.data = self.length = None
+        try:
+            import mmap
+
+            view = memoryview(mmap.mmap(5, size))
+            self.length, self.data = view[:8].cast("Q"), view[8:]
+        except (ImportError, OSError, ValueError):
+            pass  # no buffer: every frame is sent as it is made
+
+    def add(self, frame):
+        n = len(frame)
+        if self.data is None or n > len(self.data):
+            self.send()
+            _send(frame)
+            return
+        if self.pos + n > len(self.data):
+            self.send()
+        self.data[self.pos : self.pos + n] = frame
+        self.pos += n
+        self.length[0] = self.pos
+        if self.pos >= _FLUSH_AT:
+            self.send()
+
+    def send(self):
+        if self.pos:
+            _send(self.data[: self.pos])
+            self.pos = self.length[0] = 0
+        self.sent_at = _clock()
+
+
+class _Capture:
+    """sys.stdout or sys.stderr during one call of a batch: what it prints
+    goes into the call's own frame, up to the cap."""
+
+    encoding, errors = "utf-8", "replace"
+
+    def __init__(self, fd, cap):
+        self.fd, self.cap, self.parts, self.size, self.over = fd, cap, [], 0, False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not %s" % type(text).__name__)
+        self.size += len(text)
+        if self.size > self.cap:
+            self.over = True
+            raise OSError("jailpy: output over the limit of %d bytes" % self.cap)
+        self.parts.append(text)
+        return len(text)
+
+    def take(self):
+        text, self.parts, self.size = "".join(self.parts), [], 0
+        return text
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        return self.fd
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+
+def _batch(job, data, loads, dumps):
+    from time import perf_counter, process_time
+    import resource
+
+    global _clock
+    _clock = perf_counter
+    kwargs_line, data = _line(data)
+    need = job["source_bytes"]
+    while len(data) < need:
+        b = os.read(3, max(need - len(data), 1 << 16))
+        if not b:
+            raise EOFError("the job ended inside the source")
+        data += b
+    source, data = data[:need], data[need:]
+    frames = _Frames(job["shm_bytes"])
+    out, err = _Capture(1, job["output_bytes"]), _Capture(2, job["output_bytes"])
+    sys.stdout, sys.stderr = out, err  # what the module prints at import is the first call's
+    _send(b"S")
+    try:
+        kwargs = loads(kwargs_line)
+        func, failed = _load(job, source)
+    except BaseException as exc:
+        func, failed = None, _error(exc, job, source)
+    seq, pos, broken = 0, 0, False
+    rss, cpu_at = resource.getrusage(0).ru_maxrss, process_time()
+    while not broken:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            frames.send()  # about to wait for the parent: it gets all so far
+            b = os.read(3, 1 << 16)
+            if not b:
+                break
+            data, pos = data[pos:] + b, 0
+            continue
+        line, pos = data[pos:nl], nl + 1
+        if frames.pos and _clock() - frames.sent_at > _FLUSH_AFTER:
+            frames.send()  # the parent times each call from its last burst
+        start = _clock()
+        report = payload = None
+        if failed is not None:
+            report = failed
+        else:
+            try:
+                value = func(*loads(line), **kwargs)
+            except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+                report, broken = _error(exc, job, source), isinstance(exc, MemoryError)
+            else:
+                try:
+                    payload = dumps(value)
+                except BaseException as exc:
+                    msg = "the return value cannot be sent as JSON: " + _text(exc)
+                    report = _fail("ResultError", msg)
+        wall = _clock() - start
+        cpu = process_time()
+        cpu, cpu_at = cpu - cpu_at, cpu
+        if wall > 0.001 or not seq & 1023:
+            rss = resource.getrusage(0).ru_maxrss  # the peak only grows: sampled
+        if out.over or err.over:
+            report = {"status": "output", "stream": "stdout" if out.over else "stderr"}
+            out.over = err.over = False
+        if report is None and not out.parts and not err.parts:
+            body = b"V" + payload.encode("ascii", "backslashreplace")
+        else:
+            printed, errors = out.take(), err.take()
+            if report is None:
+                text = '{"status":"ok","value":%s,"stdout":%s,"stderr":%s}' % (payload, dumps(printed), dumps(errors))
+            else:
+                report["stdout"], report["stderr"] = printed, errors
+                text = _encode(report, dumps)
+            body = b"J" + text.encode("ascii", "backslashreplace")
+        head = b"%d %d %d %d %d\n" % (seq, wall * 1e6, cpu * 1e6, rss * 1024, len(body))
+        frames.add(head + body)
+        seq += 1
+    frames.send()  # broken: after a MemoryError the parent starts a fresh jail
+    _exit(0)
+
+
+_clock = None
 
 
 main()

@@ -64,6 +64,9 @@ func execCommand() *cli.Command {
 			&cli.IntFlag{Name: "uid", Value: jail.DefaultHostID, Usage: "host uid the jail runs as when jailpy runs as root"},
 			&cli.IntFlag{Name: "gid", Value: jail.DefaultHostID, Usage: "host gid the jail runs as when jailpy runs as root"},
 			&cli.BoolFlag{Name: "timings", Usage: "add timings_ms, where the run's time went stage by stage, to the verdict"},
+			&cli.BoolFlag{Name: "batch", Usage: "many calls: stdin is JSON Lines, one argument array per line; stdout one verdict per line"},
+			&cli.StringFlag{Name: "batch-timeout", Usage: "with --batch: wall-clock limit of the whole batch (Go duration)"},
+			&cli.BoolFlag{Name: "fail-fast", Usage: "with --batch: stop after the first call that is not ok"},
 		},
 		Action:       execAction,
 		OnUsageError: onUsageError,
@@ -78,6 +81,14 @@ func execAction(c *cli.Context) error {
 	src, err := readCapped(file, maxSourceBytes)
 	if err != nil {
 		return err
+	}
+	if c.Bool("batch") {
+		return batchAction(c, file, src)
+	}
+	for _, name := range []string{"batch-timeout", "fail-fast"} {
+		if c.IsSet(name) {
+			return usagef("--%s needs --batch", name)
+		}
 	}
 	spec, err := execSpec(c, file, src, c.App.Reader)
 	if err != nil {
