@@ -24,9 +24,13 @@ import (
 // memory only where it is).
 const framesSize = 1 << 20
 
-// maxInflight bounds the calls sent to a jail and not yet answered: what
-// jailpy holds to send again if the jail dies.
-const maxInflight = 1024
+// maxInflight and maxInflightBytes bound the calls sent to a jail and not
+// yet answered: what jailpy holds to send again if the jail dies. One call
+// is always let through, however long its line.
+const (
+	maxInflight      = 1024
+	maxInflightBytes = 4 << 20
+)
 
 // session is one jail of a batch: it runs calls until the input ends or a
 // call ends the jail.
@@ -36,10 +40,11 @@ type session struct {
 
 	fmu      sync.Mutex
 	inflight []call        // sent, not yet answered, in order
+	held     int           // bytes of their lines
+	room     *sync.Cond    // on fmu: inflight shrank, or the jail is gone
 	seq      uint64        // the next frame's sequence number
 	execed   bool          // the wrapper runs: calls are timed
 	callWall *time.Timer   // the call at the head of inflight
-	window   chan struct{} // one token per call in flight
 	cpuBase  time.Duration // the jail's CPU time when the head call started
 	started  time.Time     // when the head call started, as the parent saw it
 
@@ -55,15 +60,16 @@ type session struct {
 
 func newSession(d *batchRun) *session {
 	lim := d.spec.Limits
-	return &session{
+	s := &session{
 		run:    &run{spec: d.spec, lim: lim},
 		d:      d,
-		window: make(chan struct{}, maxInflight),
 		closed: make(chan struct{}),
 		// The value, both streams escaped (six bytes a character at worst),
 		// an error's message and traceback.
 		frameLimit: deref(lim.Result) + 12*deref(lim.Output) + maxErrorFrame + 1024,
 	}
+	s.room = sync.NewCond(&s.fmu)
+	return s
 }
 
 // serve starts the jail, feeds it calls, turns its frames into verdicts and,
@@ -122,7 +128,10 @@ func (s *session) serve() {
 	s.exited = true
 	s.mu.Unlock()
 	close(stopCPU)
+	s.fmu.Lock()
 	close(s.closed)
+	s.room.Broadcast()
+	s.fmu.Unlock()
 	if listener != nil {
 		listener.Close()
 	}
@@ -185,7 +194,7 @@ func (s *session) startTiming(pid int, stop <-chan struct{}) {
 	}
 }
 
-// feed writes the batch's job, then the calls, as the window allows.
+// feed writes the batch's job, then the calls, as the in-flight bounds allow.
 func (s *session) feed(w *os.File) {
 	defer w.Close()
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -193,19 +202,30 @@ func (s *session) feed(w *os.File) {
 		return
 	}
 	flush := func() { bw.Flush() }
+	full := func(c call) bool { // the caller holds fmu
+		return len(s.inflight) > 0 && (len(s.inflight) >= maxInflight || s.held+len(c.line) > maxInflightBytes) && !s.gone()
+	}
 	for {
-		select {
-		case s.window <- struct{}{}:
-		case <-s.closed:
-			return
-		}
 		c, ok := s.d.take(s.closed, flush)
 		if !ok {
 			bw.Flush()
 			return // EOF: the wrapper answers what it has, then exits
 		}
 		s.fmu.Lock()
-		s.inflight = append(s.inflight, c)
+		if full(c) {
+			s.fmu.Unlock()
+			bw.Flush() // the wrapper may be waiting for what is buffered
+			s.fmu.Lock()
+			for full(c) {
+				s.room.Wait()
+			}
+		}
+		s.inflight = append(s.inflight, c) // sent or not, a dead jail's calls are requeued
+		s.held += len(c.line)
+		if s.gone() {
+			s.fmu.Unlock()
+			return
+		}
 		if len(s.inflight) == 1 && s.execed {
 			s.started = time.Now()
 			if s.callWall != nil {
@@ -217,6 +237,16 @@ func (s *session) feed(w *os.File) {
 		if err := bw.WriteByte('\n'); err != nil {
 			return
 		}
+	}
+}
+
+// gone reports whether the jail has ended.
+func (s *session) gone() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -288,6 +318,8 @@ func (s *session) frame(h callHead, body []byte, live bool) bool {
 	}
 	c := s.inflight[0]
 	s.inflight = s.inflight[1:]
+	s.held -= len(c.line)
+	s.room.Signal()
 	s.seq++
 	if live {
 		s.started = time.Now()
@@ -300,7 +332,6 @@ func (s *session) frame(h callHead, body []byte, live bool) bool {
 		}
 	}
 	s.fmu.Unlock()
-	<-s.window
 	res, restart := callVerdict(h, body, s.stdout.take(), s.stderr.take(), s.lim)
 	res.Limits = s.lim.enforced(s.cgMode, s.cgNote)
 	s.d.emit(res, c)

@@ -312,6 +312,10 @@ class _Capture:
         self.parts.append(text)
         return len(text)
 
+    def write_bytes(self, data):  # os.write(1, ...)
+        self.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
     def take(self):
         text, self.parts, self.size = "".join(self.parts), [], 0
         return text
@@ -345,7 +349,18 @@ def _batch(job, data, loads, dumps):
     source, data = data[:need], data[need:]
     frames = _Frames(job["shm_bytes"])
     out, err = _Capture(1, job["output_bytes"]), _Capture(2, job["output_bytes"])
-    sys.stdout, sys.stderr = out, err  # what the module prints at import is the first call's
+    # What a call prints goes into its own frame: the pipes to the parent
+    # carry no boundary between calls. What the module prints at import
+    # is the first call's. Only native code writing to fds 1 and 2 still
+    # reaches the pipes, and lands in a verdict near its call's.
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__ = out, err
+
+    def write(fd, data):
+        if fd == 1 or fd == 2:
+            return (out if fd == 1 else err).write_bytes(data)
+        return _write(fd, data)
+
+    os.write = write
     _send(b"S")
     try:
         kwargs = loads(kwargs_line)
