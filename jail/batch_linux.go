@@ -45,6 +45,7 @@ type batchRun struct {
 
 	plan *rootfs.Plan
 	prog []byte
+	code []byte // the wrapper, compiled; nil: the jail compiles it
 
 	mu      sync.Mutex
 	queue   []call   // calls to send before new ones: a dead jail's unanswered calls
@@ -74,6 +75,7 @@ func (d *batchRun) run(ctx context.Context) {
 		d.fatal("rootfs plan: " + err.Error())
 		return
 	}
+	d.code = wrapperCode(d.plan.Python)
 	if d.prog, err = seccomp.Build(seccomp.Default()); err != nil {
 		d.fatal("seccomp: " + err.Error())
 		return

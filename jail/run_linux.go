@@ -70,6 +70,7 @@ func (r *run) run(ctx context.Context) *Result {
 	if err != nil {
 		return internalResult("rootfs plan: " + err.Error())
 	}
+	code := wrapperCode(plan.Python)
 	fault.Point("plan")
 	r.clk.set(&r.clk.planned)
 	prog, err := seccomp.Build(seccomp.Default())
@@ -91,12 +92,13 @@ func (r *run) run(ctx context.Context) *Result {
 	if err != nil {
 		return internalResult("job: " + err.Error())
 	}
+	job = append(code, job...)
 	cfg := &initConfig{
 		Plan:     plan,
 		FS:       rootfs.Options{TmpBytes: deref(r.lim.Tmp)},
 		Rlimits:  r.lim.rlimits(cg.Mode()),
 		Seccomp:  prog,
-		Argv:     pythonArgv(plan.Python),
+		Argv:     pythonArgv(plan.Python, code),
 		Env:      pythonEnv(plan.Env),
 		Hostname: "jailpy",
 	}

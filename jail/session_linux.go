@@ -91,7 +91,7 @@ func (s *session) serve() {
 	defer frames.Close()
 	cfg := &initConfig{
 		Plan: s.d.plan, FS: rootfs.Options{TmpBytes: deref(s.lim.Tmp)}, Rlimits: s.lim.rlimits(cg.Mode()),
-		Seccomp: s.d.prog, Argv: pythonArgv(s.d.plan.Python), Env: pythonEnv(s.d.plan.Env), Hostname: "jailpy",
+		Seccomp: s.d.prog, Argv: pythonArgv(s.d.plan.Python, s.d.code), Env: pythonEnv(s.d.plan.Env), Hostname: "jailpy",
 	}
 	c, err := spawn(cg, s.spec.UID, s.spec.GID, frames)
 	if err != nil {
@@ -259,6 +259,7 @@ func (s *session) batchHead() []byte {
 		"output_bytes": deref(s.lim.Output),
 	})
 	var b bytes.Buffer
+	b.Write(s.d.code)
 	b.Write(head)
 	b.WriteByte('\n')
 	json.Compact(&b, orDefault(s.spec.Kwargs, "{}"))

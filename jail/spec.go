@@ -90,14 +90,6 @@ func orDefault(m json.RawMessage, def string) json.RawMessage {
 	return m
 }
 
-// pythonArgv is how the interpreter starts: isolated (-I: no environment,
-// no user site, no script dir on sys.path), no site module (-S: faster,
-// and nothing from site-packages), no .pyc writes (-B: the root is
-// read-only anyway), unbuffered (-u: output printed before a kill is kept).
-func pythonArgv(python string) []string {
-	return []string{python, "-I", "-S", "-B", "-u", "-c", wrapperSource}
-}
-
 // pythonEnv is the jail's whole environment: nothing of the caller's.
 func pythonEnv(extra []string) []string {
 	// HOME, USER and LOGNAME spare the stdlib a passwd lookup (glibc

@@ -93,19 +93,29 @@ func cacheName(python string) string {
 	return fmt.Sprintf("plan-%x.json", sum[:12])
 }
 
-// loadPlan returns the cached plan for python if every stamp still holds.
-func loadPlan(c *os.Root, python string) *Plan {
-	f, err := c.Open(cacheName(python))
+// readTrusted reads the cache file name, if it is a regular file only we
+// could have written, of at most max bytes.
+func readTrusted(c *os.Root, name string, max int64) []byte {
+	f, err := c.Open(name)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || trusted(fi) != nil || fi.Size() > maxCacheFile {
+	if err != nil || !fi.Mode().IsRegular() || trusted(fi) != nil || fi.Size() > max {
 		return nil
 	}
 	data := make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, data); err != nil {
+		return nil
+	}
+	return data
+}
+
+// loadPlan returns the cached plan for python if every stamp still holds.
+func loadPlan(c *os.Root, python string) *Plan {
+	data := readTrusted(c, cacheName(python), maxCacheFile)
+	if data == nil {
 		return nil
 	}
 	var cf cacheFile
@@ -138,7 +148,12 @@ func storePlan(c *os.Root, python string, p *Plan, inputs []string) error {
 	if err != nil {
 		return err
 	}
-	name := cacheName(python)
+	return writeAtomic(c, cacheName(python), data)
+}
+
+// writeAtomic writes a cache file so that readers see the old file or the
+// new one, never a torn one.
+func writeAtomic(c *os.Root, name string, data []byte) error {
 	tmp := fmt.Sprintf(".%s.%d.%d.tmp", name, os.Getpid(), time.Now().UnixNano())
 	f, err := c.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -155,4 +170,35 @@ func storePlan(c *os.Root, python string, p *Plan, inputs []string) error {
 		_ = c.Remove(tmp)
 	}
 	return err
+}
+
+// Cached returns the cache entry name (see PlanFor for where the cache is
+// and when it is trusted), or nil. Entries other than plans carry their
+// own check of what they hold.
+func Cached(name string, max int64) []byte {
+	c := openCache()
+	if c == nil {
+		return nil
+	}
+	defer c.Close()
+	return readTrusted(c, name, max)
+}
+
+// Cache stores data as the cache entry name, atomically. A cache that
+// cannot be written costs time, not correctness: callers may ignore the
+// error.
+func Cache(name string, data []byte) error {
+	c := openCache()
+	if c == nil {
+		return fmt.Errorf("rootfs: no cache directory that can be trusted")
+	}
+	defer c.Close()
+	return writeAtomic(c, name, data)
+}
+
+// Identity is a string that changes whenever the file at path is
+// replaced or changed (type, size, mtime, ctime, inode): part of a cache
+// key for what was derived from it.
+func Identity(path string) string {
+	return fmt.Sprintf("%+v", stampOf(path))
 }
