@@ -1,5 +1,5 @@
 // Command benchcmp compares the cost of one call of a trivial untrusted
-// function (score of examples/score.py over [1, 2, 3, 4]) run four ways:
+// function (score of scripts/bench_score.py over [1, 2, 3, 4]) run four ways:
 // bare (an unjailed runner on the same interpreter), jailpy exec,
 // bubblewrap and firejail around the same bare runner. In one run it
 // prints:
@@ -8,14 +8,16 @@
 //     hits all alike, with median, p10, p90 and the ratio to bare;
 //   - concurrency: 8 workers making -calls calls, bare and jailpy phases
 //     alternated, the median throughput of each and jailpy/bare;
-//   - memory: the largest wait4 ru_maxrss of the jailpy runs.
+//   - memory: the largest wait4 ru_maxrss of the jailpy runs;
+//   - batch: -batch calls through one jailpy exec --batch and through an
+//     unjailed Python loop over the same JSON Lines, alternated.
 //
 // Every run's output is checked (status ok, the exact expected value);
 // the first that fails stops the driver with the command's name. Commands
 // whose tool is not installed are skipped with a note. Run it from the
 // repository root, usually through scripts/bench:
 //
-//	go run ./scripts/benchcmp [-n 100] [-calls 400] [-markdown] [-quick]
+//	go run ./scripts/benchcmp [-n 100] [-calls 400] [-batch 200000] [-markdown] [-quick]
 package main
 
 import (
@@ -25,14 +27,15 @@ import (
 	"strings"
 )
 
-// The call every command makes, and what it must return:
-// mean(1..4) - 0.5*pstdev(1..4) = 2.5 - 0.5*sqrt(1.25).
+// The call every command makes, and what it must return: the mean.
 const (
-	userFile  = "examples/score.py"
+	userFile  = "scripts/bench_score.py"
 	runner    = "scripts/bare_runner.py"
+	loop      = "scripts/bare_loop.py"
 	funcName  = "score"
 	argsJSON  = "[[1, 2, 3, 4]]"
-	wantValue = 1.9409830056250525
+	wantValue = 2.5
+	wantText  = "2.5"
 )
 
 // warmup rounds are run and checked but not counted: they fill the page
@@ -52,12 +55,13 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3.11", "interpreter (the same for every command)")
 	jailpy := flag.String("jailpy", "./jailpy", "jailpy binary")
 	markdown := flag.Bool("markdown", false, "print the tables as Markdown")
-	quick := flag.Bool("quick", false, "CI: -n 5 -calls 40, only checks that everything runs")
+	batch := flag.Int("batch", 200000, "calls per batch phase")
+	quick := flag.Bool("quick", false, "CI: -n 5 -calls 40 -batch 2000, only checks that everything runs")
 	flag.Parse()
 	if *quick {
-		*n, *calls = 5, 40
+		*n, *calls, *batch = 5, 40, 2000
 	}
-	if *n < 1 || *calls < workers {
+	if *n < 1 || *calls < workers || *batch < 1 {
 		fatalf("-n must be at least 1 and -calls at least %d", workers)
 	}
 
@@ -91,6 +95,14 @@ func main() {
 	out.heading("Memory")
 	out.table(memoryTable(both, lat[:2]))
 	out.para(fmt.Sprintf("The largest ru_maxrss that wait4 reported over the %d counted cold-start runs. For jailpy it is the max RSS of jailpy or its jail (its Python), an upper bound on jailpy's own. Target: <= 20 MiB.", *n))
+
+	out.heading("Batch: one process, many calls")
+	names, rates, err := batches(cmds[0].argv[0], cmds[1].argv[0], cmds[0].argv[4], loop, *batch)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	out.table(batchTable(names, rates))
+	out.para(fmt.Sprintf("%d calls per phase through one process reading JSON Lines, the two alternated %d times each; median calls/s. Targets: jailpy --batch >= 50,000 calls/s and >= 0.8 x the bare loop.", *batch, phases))
 
 	out.heading("Notes")
 	out.list(notes)
