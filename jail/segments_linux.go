@@ -13,94 +13,60 @@ import (
 // segments captures one of a batch jail's output pipes: what reached it
 // since the last take is the next verdict's. It keeps at most limit bytes
 // between takes; past that, over is called once and the rest discarded.
-//
-// Every read happens under the lock together with its append, and take
-// first reads whatever the pipe holds: bytes a call wrote before its
-// frame are in the pipe before the frame, so they are that call's even
-// when the capture has not woken up yet.
+// Only native code writes to these pipes in a batch (the wrapper routes
+// Python's writes to fds 1 and 2 into each call's frame), and frames go
+// out in bursts, so what arrives here is attributed to a call near the
+// one that wrote it, not necessarily to it; take does not spend a system
+// call per frame trying to do better.
 type segments struct {
 	mu      sync.Mutex
 	buf     []byte
-	chunk   []byte
 	limit   int64
 	over    func()
 	flooded bool
-	fd      int // the pipe, for take; -1 once it is closed
 	done    chan struct{}
 }
 
 func newSegments(limit int64, over func()) *segments {
-	return &segments{limit: limit, over: over, chunk: make([]byte, 32<<10), fd: -1, done: make(chan struct{})}
+	return &segments{limit: limit, over: over, done: make(chan struct{})}
 }
 
 // capture reads f until every writer has closed it.
 func (g *segments) capture(f *os.File) {
 	defer close(g.done)
 	defer f.Close()
-	conn, err := f.SyscallConn()
-	if err != nil {
-		return
-	}
-	// take reads the (non-blocking) fd directly: a second RawConn.Read
-	// would wait behind this one's wait for data.
-	conn.Control(func(fd uintptr) {
-		g.mu.Lock()
-		g.fd = int(fd)
-		g.mu.Unlock()
-	})
-	defer func() {
-		g.mu.Lock()
-		g.fd = -1 // before f.Close: the number may be reused
-		g.mu.Unlock()
-	}()
-	eof := false
-	for !eof {
-		err := conn.Read(func(fd uintptr) bool {
-			g.mu.Lock()
-			defer g.mu.Unlock()
-			n, again := g.readLocked(int(fd))
-			eof = n == 0 && !again
-			return !again // again: wait until the pipe is readable
-		})
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := f.Read(chunk)
+		if n > 0 && g.add(chunk[:n]) {
+			g.over() // it kills the jail; reading goes on until the jail is gone
+		}
 		if err != nil {
 			return
 		}
 	}
 }
 
-// readLocked reads once from fd into the buffer; again says the pipe was
-// empty. n is 0 at EOF or on an error that ends the capture.
-func (g *segments) readLocked(fd int) (n int, again bool) {
-	n, err := unix.Read(fd, g.chunk)
-	if err == unix.EAGAIN || err == unix.EINTR {
-		return 0, true
-	}
-	if n <= 0 {
-		return 0, false
-	}
+// add keeps b, up to the limit; it reports the moment the limit is passed.
+func (g *segments) add(b []byte) (overNow bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.flooded {
-		return n, false
+		return false
 	}
-	if g.limit > 0 && int64(len(g.buf)+n) > g.limit {
-		g.buf = append(g.buf, g.chunk[:g.limit-int64(len(g.buf))]...)
+	if g.limit > 0 && int64(len(g.buf)+len(b)) > g.limit {
+		g.buf = append(g.buf, b[:g.limit-int64(len(g.buf))]...)
 		g.flooded = true
-		go g.over() // it kills the jail, which takes locks of its own
-		return n, false
+		return true
 	}
-	g.buf = append(g.buf, g.chunk[:n]...)
-	return n, false
+	g.buf = append(g.buf, b...)
+	return false
 }
 
-// take returns what arrived since the last take, as valid UTF-8, the
-// pipe's waiting bytes included.
+// take returns what arrived since the last take, as valid UTF-8.
 func (g *segments) take() string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for g.fd >= 0 {
-		if n, again := g.readLocked(g.fd); n == 0 || again {
-			break
-		}
-	}
 	if len(g.buf) == 0 {
 		return ""
 	}

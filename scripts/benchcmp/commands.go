@@ -48,8 +48,8 @@ func commands(python, jailpy string) ([]command, []string, error) {
 		{name: "jailpy", argv: []string{jp, "exec", "--python", py, "--func", funcName, "--args", "-", user}},
 	}
 	notes := []string{
-		"bare: `" + py + " -I -S scripts/bare_runner.py examples/score.py score`, unjailed, the driver's environment.",
-		"jailpy: `jailpy exec --python " + py + " --func score --args - examples/score.py`, default limits.",
+		"bare: `" + py + " -I -S scripts/bare_runner.py " + userFile + " score`, unjailed, the driver's environment.",
+		"jailpy: `jailpy exec --python " + py + " --func score --args - " + userFile + "`, default limits.",
 	}
 	if bw, err := exec.LookPath("bwrap"); err != nil {
 		notes = append(notes, "bwrap: skipped, not installed (apt-get install bubblewrap).")
