@@ -11,7 +11,6 @@ import (
 
 	"github.com/jailpy/jailpy/cgroup"
 	"github.com/jailpy/jailpy/rootfs"
-	"github.com/jailpy/jailpy/seccomp"
 )
 
 // RunBatch runs b's calls of spec's function, one jail for as many calls
@@ -76,7 +75,7 @@ func (d *batchRun) run(ctx context.Context) {
 		return
 	}
 	d.code = wrapperCode(d.plan.Python)
-	if d.prog, err = seccomp.Build(seccomp.Default()); err != nil {
+	if d.prog, err = filter(); err != nil {
 		d.fatal("seccomp: " + err.Error())
 		return
 	}

@@ -73,7 +73,7 @@ func (r *run) run(ctx context.Context) *Result {
 	code := wrapperCode(plan.Python)
 	fault.Point("plan")
 	r.clk.set(&r.clk.planned)
-	prog, err := seccomp.Build(seccomp.Default())
+	prog, err := filter()
 	if err != nil {
 		return internalResult("seccomp: " + err.Error())
 	}

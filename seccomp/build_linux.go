@@ -1,10 +1,12 @@
 package seccomp
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
@@ -154,4 +156,15 @@ func checkProgram(prog []byte) ([]byte, error) {
 func libraryVersion() string {
 	major, minor, micro := libseccomp.GetLibraryVersion()
 	return fmt.Sprintf("%d.%d.%d", major, minor, micro)
+}
+
+// Key identifies what Build would make of p: the policy itself and the
+// libseccomp that compiles it. Two equal keys give the same program, so
+// a program can be cached under its key.
+func Key(p *Policy) string {
+	rules, err := json.Marshal(p) // follows the rules' pointers, unlike %#v
+	if err != nil {
+		return "" // never a cache key: nothing is cached under ""
+	}
+	return fmt.Sprintf("libseccomp %s %s; %s", libraryVersion(), runtime.GOARCH, rules)
 }
