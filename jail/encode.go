@@ -56,13 +56,12 @@ func (r *Result) Encode(w io.Writer) error {
 		if !bytes.HasPrefix(before, prefix) {
 			return errors.New("verdict: unexpected field order")
 		}
-		value, err := marshal(r.Value)
-		if err != nil {
-			return err
-		}
+		// The value is already compact, strict JSON (cleanValue or
+		// plainValue made it so): marshal would only copy it, and it can
+		// be the largest thing jailpy holds.
 		bw.Write(prefix)
 		bw.WriteString(`,"value":`)
-		bw.Write(value)
+		bw.Write(r.Value)
 		before = before[len(prefix):]
 	}
 	bw.Write(before)

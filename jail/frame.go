@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -91,21 +92,72 @@ func decodeFrame(body []byte) (*frame, error) {
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown fields
-// and anything after it.
+// (at the top and in "error") and anything after it. json.Unmarshal, not
+// a Decoder: a Decoder copies the whole frame into a buffer it grows by
+// doubling, and a frame can be the largest thing jailpy holds (4 MiB of
+// value). Unknown fields are found by decoding the keys alone: a skip is
+// handed its value as a slice of the input, and keeps nothing.
 func decodeStrict(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) && strings.Contains(syn.Error(), "exceeded max depth") {
 			return valueError{"it is nested deeper than 10000 levels"}
 		}
 		return fmt.Errorf("the frame is not valid JSON: %v", err)
 	}
-	if dec.More() {
-		return fmt.Errorf("data follows the frame's JSON")
+	var top map[string]skip
+	if json.Unmarshal(body, &top) != nil {
+		return fmt.Errorf("the frame is not a JSON object")
+	}
+	for k := range top {
+		if !knownField(v, k) {
+			return fmt.Errorf("the frame has an unknown field %q", k)
+		}
+	}
+	if _, ok := top["error"]; !ok {
+		return nil
+	}
+	var inner struct {
+		Error map[string]skip `json:"error"`
+	}
+	if json.Unmarshal(body, &inner) != nil {
+		return fmt.Errorf("the frame's error is not a JSON object")
+	}
+	for k := range inner.Error {
+		if !knownField(&ErrorInfo{}, k) {
+			return fmt.Errorf("the frame's error has an unknown field %q", k)
+		}
 	}
 	return nil
+}
+
+// skip decodes any JSON value into nothing.
+type skip struct{}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (*skip) UnmarshalJSON([]byte) error { return nil }
+
+// knownField reports whether the struct v points to has a field whose
+// JSON name is name, its embedded structs' included.
+func knownField(v any, name string) bool {
+	return jsonNames(reflect.TypeOf(v).Elem())[name]
+}
+
+func jsonNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && tag == "":
+			for n := range jsonNames(f.Type) {
+				names[n] = true
+			}
+		case tag != "-" && tag != "":
+			names[tag] = true
+		}
+	}
+	return names
 }
 
 // check accepts an ok frame with a value or an error frame with an

@@ -162,6 +162,7 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	// that come after the exit are the captures' own.
 	o := outcome{SetupErr: setupErr, ResultCap: deref(r.lim.Result), MemoryLimit: deref(r.lim.Memory)}
 	o.Report = parseReport(result.wait())
+	result.release() // the frame is parsed: let the GC have its bytes
 	r.clk.mu.Lock()
 	r.clk.marker, r.clk.lastResult = result.first, result.last
 	r.clk.mu.Unlock()

@@ -60,6 +60,12 @@ func (c *capture) wait() []byte {
 	return c.buf.Bytes()
 }
 
+// release drops the captured bytes; call it once they have been used.
+func (c *capture) release() {
+	<-c.done
+	c.buf = bytes.Buffer{}
+}
+
 // text is the captured bytes as a JSON-safe string.
 func (c *capture) text() string {
 	return strings.ToValidUTF8(string(c.wait()), "\uFFFD")
