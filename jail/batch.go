@@ -38,7 +38,10 @@ type Summary struct {
 	Jails   int    // jails started
 	Worst   Status // the most severe status emitted (by exit code); "" for none
 	Stopped string // why the batch stopped before its input ended, or ""
-	Err     error  // Next's error, or Emit's: the batch stopped there
+	// Incident says how the last jail ended after its last call had been
+	// answered (code left running that hit a limit), or "".
+	Incident string
+	Err      error // Next's error, or Emit's: the batch stopped there
 }
 
 // ExitCode is the process exit code of a batch: 0 when every call was
@@ -56,9 +59,28 @@ func (s *Summary) note(st Status) {
 	if st == StatusOK {
 		s.OK++
 	}
+	s.worst(st)
+}
+
+// worst raises Worst to st if st is more severe.
+func (s *Summary) worst(st Status) {
 	if s.Worst == "" || st.ExitCode() > s.Worst.ExitCode() {
 		s.Worst = st
 	}
+}
+
+// describe is a verdict in a few words, for a line on stderr.
+func describe(r *Result) string {
+	d := string(r.Status)
+	for _, detail := range []string{r.Limit, r.Syscall, r.Signal, r.Stream} {
+		if detail != "" {
+			d += " (" + detail + ")"
+		}
+	}
+	if r.Error != nil {
+		d += ": " + r.Error.Message
+	}
+	return d
 }
 
 // callFrame is one call's frame in a batch: a single run's frame plus

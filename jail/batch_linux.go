@@ -53,6 +53,21 @@ type batchRun struct {
 	current *session // the jail running now, for the batch timer
 	stopped bool     // no jail is started and no call sent after this
 	muted   bool     // no verdict is emitted after this
+
+	// incident is the verdict a jail earned with no call in flight: code
+	// left running after its call returned hit a limit or a denied call.
+	// The next call of the input gets it without running; after the last
+	// call it goes to the summary.
+	incident *Result
+}
+
+// setIncident keeps a dead jail's verdict for the next call.
+func (d *batchRun) setIncident(res *Result) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.incident == nil {
+		d.incident = res
+	}
 }
 
 // readInput turns Batch.Next into a channel, so a jail's feeder can wait
@@ -69,6 +84,7 @@ func (d *batchRun) readInput() {
 }
 
 func (d *batchRun) run(ctx context.Context) {
+	defer d.flush()
 	var err error
 	if d.plan, err = rootfs.PlanFor(d.spec.Python); err != nil {
 		d.fatal("rootfs plan: " + err.Error())
@@ -82,6 +98,9 @@ func (d *batchRun) run(ctx context.Context) {
 	cgroup.Reap(d.spec.Cgroup)
 	if t := d.b.Timeout; t != nil {
 		timer := time.AfterFunc(*t, func() {
+			d.mu.Lock()
+			d.sum.worst(StatusTimeout) // even with no call running
+			d.mu.Unlock()
 			d.stop("the batch took longer than its --batch-timeout", func(s *session) {
 				s.kill(killReason{Status: StatusTimeout, Limit: "batch"})
 			})
@@ -115,12 +134,24 @@ func (d *batchRun) run(ctx context.Context) {
 			return
 		}
 	}
-	d.flush()
 }
 
 // waitForCall reports whether there is a call to start a jail for,
-// waiting for the input if need be.
+// waiting for the input if need be. An incident is answered first.
 func (d *batchRun) waitForCall() bool {
+	d.mu.Lock()
+	inc := d.incident
+	d.incident = nil
+	d.mu.Unlock()
+	if inc != nil {
+		c, ok := d.take(nil, nil)
+		if !ok {
+			d.sum.worst(inc.Status)
+			d.sum.Incident = describe(inc)
+			return false
+		}
+		d.emit(inc, c)
+	}
 	d.mu.Lock()
 	if len(d.queue) > 0 || d.stopped {
 		defer d.mu.Unlock()

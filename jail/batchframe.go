@@ -10,6 +10,10 @@ import (
 	"unicode/utf8"
 )
 
+// errFrameTooBig is a frame whose length is over the limit: a value far
+// over --result, or a protocol break.
+var errFrameTooBig = errors.New("a frame over the size limit")
+
 // maxCallHeader bounds a batch frame's header line.
 const maxCallHeader = 5 * 21
 
@@ -37,8 +41,11 @@ func readCallFrame(r *bufio.Reader, max int64) (h callHead, body []byte, err err
 		}
 		rest = rest[min(end+1, len(rest)):]
 	}
-	if int64(n) > max || n == 0 {
-		return h, nil, fmt.Errorf("a frame of %d bytes, outside 1 to %d", n, max)
+	if n == 0 {
+		return h, nil, errors.New("an empty frame")
+	}
+	if int64(n) > max {
+		return h, nil, fmt.Errorf("%w: %d bytes, at most %d", errFrameTooBig, n, max)
 	}
 	body = make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {
@@ -71,7 +78,7 @@ func decodeCallFrame(body []byte) (*callFrame, error) {
 		return nil, err
 	}
 	if f.Status == "output" {
-		if (f.Stream != "stdout" && f.Stream != "stderr") || f.Value != nil || f.Error != nil {
+		if (f.Stream != "stdout" && f.Stream != "stderr" && f.Stream != "result") || f.Value != nil || f.Error != nil {
 			return nil, errors.New("an output frame needs a stream and no value or error")
 		}
 		return &f, nil
@@ -133,7 +140,7 @@ func callVerdict(h callHead, body []byte, rawOut, rawErr string, lim Limits) (re
 	outCap := deref(lim.Output)
 	switch {
 	case f.Status == "output":
-		res, restart = capped(f.Stream), true
+		res, restart = capped(f.Stream), f.Stream != "result" // a flood; a value over --result leaves the jail as it was
 	case outCap > 0 && int64(len(out)) > outCap:
 		res, restart = capped("stdout"), true
 	case outCap > 0 && int64(len(errText)) > outCap:

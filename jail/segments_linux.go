@@ -88,9 +88,15 @@ func processCPUClock(pid int) (time.Duration, error) {
 }
 
 // markCPU starts the head call's CPU account at the jail's CPU time now:
-// called at the end of each burst of frames, while that call runs.
+// called at the end of each burst of frames, while that call runs. Only a
+// burst that answered a call starts a new account; frames that answer
+// nothing (duplicates) leave the running one as it is.
 func (s *session) markCPU(pid int) {
-	if s.lim.CPU == nil {
+	s.fmu.Lock()
+	advanced := s.advanced
+	s.advanced = false
+	s.fmu.Unlock()
+	if s.lim.CPU == nil || !advanced {
 		return
 	}
 	if used, err := processCPUClock(pid); err == nil {
@@ -102,7 +108,9 @@ func (s *session) markCPU(pid int) {
 
 // watchCallCPU ends the jail when its running call has used its CPU
 // limit. Like watchCPU it sleeps until the earliest moment that could
-// happen, so short calls are never sampled.
+// happen, so short calls are never sampled. Between calls the account
+// runs on: CPU burnt by code left running after its call returned counts
+// against the next call, whose verdict it becomes.
 func (s *session) watchCallCPU(pid int, limit time.Duration, stop <-chan struct{}) {
 	parallel := time.Duration(runtime.NumCPU())
 	if p := deref(s.lim.Pids); p > 0 && time.Duration(p) < parallel {
@@ -123,9 +131,8 @@ func (s *session) watchCallCPU(pid int, limit time.Duration, stop <-chan struct{
 		}
 		s.fmu.Lock()
 		used -= s.cpuBase
-		busy := len(s.inflight) > 0
 		s.fmu.Unlock()
-		if busy && used >= limit {
+		if used >= limit {
 			s.kill(killReason{Status: StatusTimeout, Limit: "cpu"})
 			return
 		}

@@ -3,13 +3,13 @@ package jail
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -34,23 +34,33 @@ const (
 
 // session is one jail of a batch: it runs calls until the input ends or a
 // call ends the jail.
+//
+// What user code writes on the result channel is trusted only for what
+// the code could have returned honestly: a frame can answer a call of its
+// own batch (any value, any call still in flight), never hide what jailpy
+// measured. When the jail dies for a limit, a violation or a crash, that
+// verdict always reaches the caller (see postMortem).
 type session struct {
 	*run
 	d *batchRun
 
-	fmu      sync.Mutex
-	inflight []call        // sent, not yet answered, in order
-	held     int           // bytes of their lines
-	room     *sync.Cond    // on fmu: inflight shrank, or the jail is gone
-	seq      uint64        // the next frame's sequence number
-	execed   bool          // the wrapper runs: calls are timed
-	callWall *time.Timer   // the call at the head of inflight
-	cpuBase  time.Duration // the jail's CPU time when the head call started
-	started  time.Time     // when the head call started, as the parent saw it
+	fmu       sync.Mutex
+	inflight  []call        // sent, not yet answered, in order
+	held      int           // bytes of their lines
+	room      *sync.Cond    // on fmu: inflight shrank, or the jail is gone
+	seq       uint64        // the next frame's sequence number
+	execed    bool          // the wrapper runs: calls are timed
+	inputDone bool          // the feeder has sent its last call
+	callWall  *time.Timer   // the head call's wall limit; then the jail's exit
+	cpuBase   time.Duration // the jail's CPU time when the head call started
+	advanced  bool          // a call was answered since cpuBase was read
+	started   time.Time     // when the head call started, as the parent saw it
 
+	emitting   atomic.Bool   // the reader waits on the caller's stdout
 	closed     chan struct{} // the jail is gone: the feeder stops
 	done       bool          // a frame ended the jail: later frames are ignored
 	problem    string        // the result channel broke the protocol
+	tooBig     bool          // ... with a frame over the limit: the value was too large
 	marker     bool          // the wrapper's start marker arrived
 	fatal      bool          // the jail could not be set up: the batch stops
 	stdout     *segments
@@ -72,9 +82,10 @@ func newSession(d *batchRun) *session {
 	return s
 }
 
-// serve starts the jail, feeds it calls, turns its frames into verdicts and,
-// when it dies, gives the call it was running its verdict and requeues
-// the rest. It must run on a locked OS thread (see spawn).
+// serve starts the jail, feeds it calls, turns its frames into verdicts
+// and, when it dies, gives its calls their verdicts (postMortem) and
+// requeues the ones it never ran. It must run on a locked OS thread (see
+// spawn).
 func (s *session) serve() {
 	cg, err := cgroup.New(s.spec.Cgroup, s.lim.cgroupLimits())
 	if err != nil {
@@ -89,8 +100,12 @@ func (s *session) serve() {
 		return
 	}
 	defer frames.Close()
+	// No RLIMIT_CPU: it would add up every call of the jail. The CPU
+	// watch holds each call, and the time between calls, to --cpu-time.
+	rl := s.lim
+	rl.CPU = nil
 	cfg := &initConfig{
-		Plan: s.d.plan, FS: rootfs.Options{TmpBytes: deref(s.lim.Tmp)}, Rlimits: s.lim.rlimits(cg.Mode()),
+		Plan: s.d.plan, FS: rootfs.Options{TmpBytes: deref(s.lim.Tmp)}, Rlimits: rl.rlimits(cg.Mode()),
 		Seccomp: s.d.prog, Argv: pythonArgv(s.d.plan.Python, s.d.code), Env: pythonEnv(s.d.plan.Env), Hostname: "jailpy",
 	}
 	c, err := spawn(cg, s.spec.UID, s.spec.GID, frames)
@@ -131,42 +146,18 @@ func (s *session) serve() {
 	s.fmu.Lock()
 	close(s.closed)
 	s.room.Broadcast()
+	if s.callWall != nil {
+		s.callWall.Stop()
+	}
 	s.fmu.Unlock()
 	if listener != nil {
 		listener.Close()
 	}
 	<-read
-	s.fmu.Lock()
-	if s.callWall != nil {
-		s.callWall.Stop()
-	}
-	s.fmu.Unlock()
 	<-fed
 	<-s.stdout.done
 	<-s.stderr.done
-	if s.problem == "" && !s.done {
-		s.recover(frames)
-	}
-	s.fmu.Lock()
-	rest := s.inflight
-	s.inflight = nil
-	s.fmu.Unlock()
-	if len(rest) > 0 && !s.done {
-		s.fmu.Lock()
-		wall := time.Since(s.started)
-		if s.started.IsZero() {
-			wall = time.Since(start)
-		}
-		s.fmu.Unlock()
-		s.postMortem(rest[0], setupErr, state, cg, wall)
-		rest = rest[1:]
-	}
-	s.d.requeue(rest)
-	s.d.mu.Lock()
-	if s.d.stopped {
-		s.d.muted = true // the running call had its verdict; no other
-	}
-	s.d.mu.Unlock()
+	s.postMortem(frames, setupErr, state, cg, start)
 }
 
 // setupFailed ends the batch with an internal verdict for its next call.
@@ -178,20 +169,43 @@ func (s *session) setupFailed(msg string) {
 // startTiming arms the head call's wall timer and the CPU watch once the
 // interpreter runs: its start-up counts towards the first call.
 func (s *session) startTiming(pid int, stop <-chan struct{}) {
-	wall := s.lim.Wall
 	s.fmu.Lock()
 	s.execed = true
 	s.started = time.Now()
-	if wall != nil {
-		s.callWall = time.AfterFunc(*wall, func() { s.kill(killReason{Status: StatusTimeout, Limit: "wall"}) })
-		if len(s.inflight) == 0 {
-			s.callWall.Stop()
-		}
+	if s.lim.Wall != nil {
+		s.callWall = time.AfterFunc(*s.lim.Wall, s.wallExpired)
+		s.armWall()
 	}
 	s.fmu.Unlock()
 	if cpu := s.lim.CPU; cpu != nil {
 		go s.watchCallCPU(pid, *cpu, stop)
 	}
+}
+
+// armWall restarts the wall timer for the head call; with no call in
+// flight it runs only once the input has ended, as the time the jail has
+// to exit. The caller holds fmu.
+func (s *session) armWall() {
+	switch {
+	case s.callWall == nil:
+	case len(s.inflight) > 0 || s.inputDone:
+		s.callWall.Reset(*s.lim.Wall)
+	default:
+		s.callWall.Stop() // idle, waiting for the caller's next line
+	}
+}
+
+// wallExpired ends the jail for its wall limit, unless jailpy itself is
+// what holds the jail up: a caller slow to read its verdicts blocks the
+// reader, and with it the frames the jail has sent.
+func (s *session) wallExpired() {
+	if s.emitting.Load() {
+		s.fmu.Lock()
+		s.callWall.Reset(*s.lim.Wall)
+		s.fmu.Unlock()
+		return
+	}
+	s.kill(killReason{Status: StatusTimeout, Limit: "wall"})
 }
 
 // feed writes the batch's job, then the calls, as the in-flight bounds allow.
@@ -209,6 +223,12 @@ func (s *session) feed(w *os.File) {
 		c, ok := s.d.take(s.closed, flush)
 		if !ok {
 			bw.Flush()
+			s.fmu.Lock()
+			s.inputDone = true
+			if len(s.inflight) == 0 && s.execed {
+				s.armWall()
+			}
+			s.fmu.Unlock()
 			return // EOF: the wrapper answers what it has, then exits
 		}
 		s.fmu.Lock()
@@ -228,9 +248,7 @@ func (s *session) feed(w *os.File) {
 		}
 		if len(s.inflight) == 1 && s.execed {
 			s.started = time.Now()
-			if s.callWall != nil {
-				s.callWall.Reset(*s.lim.Wall)
-			}
+			s.armWall()
 		}
 		s.fmu.Unlock()
 		bw.Write(c.line)
@@ -250,13 +268,13 @@ func (s *session) gone() bool {
 	}
 }
 
-// batchHead is the job's start: the head line, the keyword arguments and
-// the source, which the wrapper loads once.
+// batchHead is the job's start: the wrapper's code, the head line, the
+// keyword arguments and the source, which the wrapper loads once.
 func (s *session) batchHead() []byte {
 	head, _ := json.Marshal(map[string]any{
 		"func": s.spec.Func, "filename": filepath.Base(s.spec.Filename), "batch": true,
 		"source_bytes": len(s.spec.Source), "shm_bytes": framesSize,
-		"output_bytes": deref(s.lim.Output),
+		"output_bytes": deref(s.lim.Output), "result_bytes": deref(s.lim.Result),
 	})
 	var b bytes.Buffer
 	b.Write(s.d.code)
@@ -288,34 +306,48 @@ func (s *session) read(f *os.File, pid int) {
 		if err == io.EOF {
 			return
 		}
+		if errors.Is(err, errFrameTooBig) {
+			s.tooBig = true
+		}
 		if err != nil {
 			s.breakProtocol(err.Error())
 			return
 		}
-		if !s.frame(h, body, true) {
+		c, got := s.accept(h, true)
+		if got == skipped {
+			continue
+		}
+		if got == stop || !s.answer(c, h, body) {
 			io.Copy(io.Discard, br) // the jail is being killed; drain until it is gone
 			return
 		}
 	}
 }
 
-// frame answers the head call from its frame; false once frames no longer
-// count (the jail is ending). live says it came down the pipe just now,
-// so the next call's time starts now; one recovered from the buffer
-// after the jail died says nothing of when.
-func (s *session) frame(h callHead, body []byte, live bool) bool {
+// What accept made of a frame.
+type acceptance int
+
+const (
+	accepted acceptance = iota // it answers the returned call
+	skipped                    // already counted: sent, and left in the shared buffer
+	stop                       // no frame counts any more: the jail is ending
+)
+
+// accept takes the head call off the in-flight list for a frame of
+// sequence h.Seq. live says the frame came down the pipe just now, so the
+// next call's time starts now.
+func (s *session) accept(h callHead, live bool) (call, acceptance) {
 	if s.done || s.problem != "" {
-		return false
+		return call{}, stop
 	}
 	s.fmu.Lock()
+	defer s.fmu.Unlock()
 	switch {
 	case h.Seq < s.seq:
-		s.fmu.Unlock()
-		return true // sent and also left in the buffer when the jail died
+		return call{}, skipped
 	case h.Seq > s.seq || len(s.inflight) == 0:
-		s.fmu.Unlock()
-		s.breakProtocol("a frame out of sequence")
-		return false
+		s.breakProtocol("a frame out of sequence") // kill takes mu, never fmu
+		return call{}, stop
 	}
 	c := s.inflight[0]
 	s.inflight = s.inflight[1:]
@@ -323,19 +355,20 @@ func (s *session) frame(h callHead, body []byte, live bool) bool {
 	s.room.Signal()
 	s.seq++
 	if live {
-		s.started = time.Now()
+		s.started, s.advanced = time.Now(), true
+		s.armWall()
 	}
-	if s.callWall != nil && live {
-		if len(s.inflight) > 0 {
-			s.callWall.Reset(*s.lim.Wall)
-		} else {
-			s.callWall.Stop()
-		}
-	}
-	s.fmu.Unlock()
+	return c, accepted
+}
+
+// answer emits c's verdict from its frame; false when the frame ends the
+// jail (a memory error, a flood: the next call gets a fresh one).
+func (s *session) answer(c call, h callHead, body []byte) bool {
 	res, restart := callVerdict(h, body, s.stdout.take(), s.stderr.take(), s.lim)
 	res.Limits = s.lim.enforced(s.cgMode, s.cgNote)
+	s.emitting.Store(true)
 	s.d.emit(res, c)
+	s.emitting.Store(false)
 	if restart {
 		s.done = true
 		s.kill(killReason{})
@@ -350,85 +383,6 @@ func (s *session) breakProtocol(why string) {
 		s.problem = why
 	}
 	s.kill(killReason{})
-}
-
-// recover answers the calls whose frames were still in the shared buffer
-// when the jail died: they finished; only their burst was not sent.
-func (s *session) recover(frames *os.File) {
-	var hdr [8]byte
-	if n, _ := frames.ReadAt(hdr[:], 0); n != 8 {
-		return
-	}
-	held := int64(binary.LittleEndian.Uint64(hdr[:]))
-	if held <= 0 || held > framesSize-8 {
-		return
-	}
-	buf := make([]byte, held)
-	if n, _ := frames.ReadAt(buf, 8); int64(n) != held {
-		return
-	}
-	br := bufio.NewReader(bytes.NewReader(buf))
-	for {
-		h, body, err := readCallFrame(br, s.frameLimit)
-		if err != nil || !s.frame(h, body, false) {
-			return
-		}
-	}
-}
-
-// postMortem gives the call the jail was running when it died its
-// verdict, from what the parent measured, as a single run's is decided.
-func (s *session) postMortem(c call, setupErr string, state *os.ProcessState, cg cgroup.Cgroup, wall time.Duration) {
-	o := outcome{SetupErr: setupErr, MemoryLimit: deref(s.lim.Memory)}
-	o.Report = report{Started: s.marker, Problem: s.problem}
-	o.Stderr = s.stderr.take()
-	stdout := s.stdout.take()
-	s.mu.Lock()
-	o.Killed = s.killed
-	s.mu.Unlock()
-	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
-		o.SetupErr = o.Killed.Message
-	}
-	if o.Killed != nil && o.Killed.Status == "" {
-		o.Killed = nil // ended by jailpy itself (a stopped batch): the exit decides
-	}
-	if o.SetupErr != "" && !o.Report.Started {
-		o.SetupErr += excerpt(o.Stderr)
-	}
-	var cpu time.Duration
-	if state != nil {
-		o.Status = state.Sys().(syscall.WaitStatus)
-		if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
-			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			o.MemoryPeak = uint64(ru.Maxrss) * 1024
-		}
-	} else if o.SetupErr == "" {
-		o.SetupErr = "lost the jail's init process"
-	}
-	s.fmu.Lock()
-	cpu -= min(s.cpuBase, cpu) // the running call's own
-	s.fmu.Unlock()
-	o.CPUOver = s.lim.CPU != nil && cpu >= *s.lim.CPU
-	if stats, err := cg.Stats(); err == nil {
-		o.OOMKills = stats.OOMKills
-		if stats.MemoryPeak > 0 {
-			o.MemoryPeak = stats.MemoryPeak
-		}
-	} else if o.SetupErr == "" {
-		o.SetupErr = "cgroup stats (an OOM kill could go unseen): " + err.Error()
-	}
-	res := decide(o)
-	if o.Report.Problem != "" && res.Status == StatusError {
-		res = userError("ProtocolError", "user code wrote to the result channel: "+o.Report.Problem)
-	}
-	res.Stdout, res.Stderr = stdout, o.Stderr
-	res.WallMS, res.CPUMS, res.Memory = ms(wall), ms(cpu), o.MemoryPeak
-	res.Limits = s.lim.enforced(s.cgMode, s.cgNote)
-	s.d.emit(res, c)
-	if res.Status == StatusInternal {
-		s.fatal = true
-		s.d.stop("the jail failed: "+res.Error.Message, nil)
-	}
 }
 
 // newFrameBuffer makes the shared frame buffer: a memfd the wrapper maps.

@@ -367,18 +367,25 @@ def _batch(job, data, loads, dumps):
         func, failed = _load(job, source)
     except BaseException as exc:
         func, failed = None, _error(exc, job, source)
-    seq, pos, broken = 0, 0, False
+    result_cap = job["result_bytes"]
+    buf, pos, scanned = bytearray(data), 0, 0
+    seq, broken = 0, False
     rss, cpu_at = resource.getrusage(0).ru_maxrss, process_time()
     while not broken:
-        nl = data.find(b"\n", pos)
+        nl = buf.find(b"\n", scanned)
         if nl < 0:
             frames.send()  # about to wait for the parent: it gets all so far
-            b = os.read(3, 1 << 16)
+            del buf[:pos]
+            pos, scanned = 0, len(buf)
+            # Reads as large as what is held: a long line costs O(n), not
+            # O(n^2), to gather.
+            b = os.read(3, max(1 << 16, len(buf)))
             if not b:
                 break
-            data, pos = data[pos:] + b, 0
+            buf += b
             continue
-        line, pos = data[pos:nl], nl + 1
+        line, pos = bytes(buf[pos:nl]), nl + 1
+        scanned = pos
         if frames.pos and _clock() - frames.sent_at > _FLUSH_AFTER:
             frames.send()  # the parent times each call from its last burst
         start = _clock()
@@ -396,6 +403,9 @@ def _batch(job, data, loads, dumps):
                 except BaseException as exc:
                     msg = "the return value cannot be sent as JSON: " + _text(exc)
                     report = _fail("ResultError", msg)
+                else:
+                    if result_cap and len(payload) > result_cap:
+                        report = {"status": "output", "stream": "result"}
         wall = _clock() - start
         cpu = process_time()
         cpu, cpu_at = cpu - cpu_at, cpu

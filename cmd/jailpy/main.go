@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,6 +26,10 @@ func main() {
 	if selftest.IsSentinel() {
 		selftest.Sentinel() // never returns
 	}
+	// A caller that closes jailpy's stdout early (| head -1) must get an
+	// error and a clean-up, not a SIGPIPE that kills jailpy before it
+	// removes the run's cgroup.
+	signal.Ignore(syscall.SIGPIPE)
 	// jailpy's live data is a few MiB even when it holds a run's capped
 	// output, but encoding the verdict makes short-lived copies of it; a
 	// soft limit makes the GC collect them before the heap doubles.

@@ -1,0 +1,244 @@
+package integration
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jailpy/jailpy/jail"
+)
+
+// Regression tests for the holes the review of batch mode found; each
+// attack is the reviewer's, cut to its core.
+
+// runBatchInput is runBatch with raw stdin and a deadline: a batch that
+// does not end within it fails the test instead of hanging it.
+func runBatchInput(t *testing.T, src, fn string, input []byte, deadline time.Duration, flags ...string) batchResult {
+	t.Helper()
+	needJail(t)
+	file := filepath.Join(t.TempDir(), "upload.py")
+	os.WriteFile(file, []byte(src), 0o644)
+	args := append([]string{"exec", "--batch", "--python", python, "--func", fn}, flags...)
+	cmd := exec.Command(binary, append(args, file)...)
+	cmd.Stdin = bytes.NewReader(input)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(deadline, func() { cmd.Process.Kill() })
+	cmd.Wait()
+	if !timer.Stop() {
+		t.Fatalf("the batch did not end within %v; stderr %s", deadline, errb.String())
+	}
+	res := batchResult{code: cmd.ProcessState.ExitCode(), stderr: errb.String()}
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var v jail.Result
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("a verdict is not JSON (%v): %s", err, out.String())
+		}
+		res.verdicts = append(res.verdicts, v)
+	}
+	return res
+}
+
+// A call that writes its own "ok" frame into the shared buffer and then
+// times out: the frame cannot be believed, the timeout stands.
+func TestBatchRegressionForgedBufferFrame(t *testing.T) {
+	src := `import mmap, time
+def f(i):
+    m = mmap.mmap(5, 1 << 20)
+    fr = b"%d 0 0 0 2\nV1" % i
+    m[8:8 + len(fr)] = fr
+    memoryview(m)[:8].cast("Q")[0] = len(fr)
+    time.sleep(60)
+`
+	b := runBatchInput(t, src, "f", []byte("[0]\n"), 30*time.Second, "--timeout", "1s")
+	if len(b.verdicts) != 1 || b.verdicts[0].Status != jail.StatusTimeout || b.code != 3 {
+		t.Fatalf("want one timeout, exit 3: %+v, exit %d", b.verdicts, b.code)
+	}
+}
+
+// A call that answers itself on fd 4 and then never returns, or makes a
+// denied call: jailpy still ends, and the caller still hears of it (the
+// next call's verdict, or after the last call stderr and the exit code).
+func TestBatchRegressionSelfAnsweredThenMisbehaves(t *testing.T) {
+	hang := "import os, time\ndef f(i):\n    os.write(4, b\"0 0 0 0 2\\nV7\")\n    time.sleep(100000)\n"
+	b := runBatchInput(t, hang, "f", []byte("[1]\n"), 30*time.Second, "--timeout", "1s")
+	if b.code != 3 || !strings.Contains(b.stderr, "timeout") {
+		t.Errorf("hang after a self-made answer: exit %d, stderr %q", b.code, b.stderr)
+	}
+	viol := "import os, ctypes\ndef f(i):\n    os.write(4, b\"%d 0 0 0 2\\nV1\" % i)\n    return ctypes.CDLL(None).socket(2, 1, 0)\n"
+	b = runBatchInput(t, viol, "f", []byte("[0]\n"), 30*time.Second)
+	if b.code != 4 || !strings.Contains(b.stderr, "socket") {
+		t.Errorf("violation after a self-made answer, last call: exit %d, stderr %q", b.code, b.stderr)
+	}
+	b = runBatchInput(t, viol, "f", []byte("[0]\n[1]\n"), 30*time.Second)
+	if len(b.verdicts) != 2 || b.verdicts[1].Status != jail.StatusViolation || b.verdicts[1].Syscall != "socket" {
+		t.Errorf("violation after a self-made answer, more calls: %+v", b.verdicts)
+	}
+}
+
+// A thread left running by call 0 makes a denied call while the jail
+// waits for the caller's next line: that next call gets the violation (it
+// never runs). After the last call the wrapper exits at once, threads and
+// all; the case where it cannot is TestBatchRegressionSelfAnsweredThenMisbehaves.
+func TestBatchRegressionLingeringThread(t *testing.T) {
+	needJail(t)
+	src := `import threading, time, ctypes
+def late():
+    time.sleep(0.3)
+    ctypes.CDLL(None).socket(2, 1, 0)
+def f(i):
+    if i == 0:
+        threading.Thread(target=late).start()
+    return i
+`
+	file := filepath.Join(t.TempDir(), "thread.py")
+	os.WriteFile(file, []byte(src), 0o644)
+	cmd := exec.Command(binary, "exec", "--batch", "--python", python, "--func", "f", file)
+	in, _ := cmd.StdinPipe()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	in.Write([]byte("[0]\n"))
+	time.Sleep(time.Second) // the thread's call is made meanwhile
+	in.Write([]byte("[1]\n"))
+	in.Close()
+	cmd.Wait()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var v0, v1 jail.Result
+	if len(lines) != 2 || json.Unmarshal([]byte(lines[0]), &v0) != nil || json.Unmarshal([]byte(lines[1]), &v1) != nil {
+		t.Fatalf("want two verdicts: %s; stderr %s", out.String(), errb.String())
+	}
+	if v0.Status != jail.StatusOK || v1.Status != jail.StatusViolation || v1.Syscall != "socket" || cmd.ProcessState.ExitCode() != 4 {
+		t.Errorf("want ok, then the thread's violation: %s / %s %s, exit %d", v0.Status, v1.Status, v1.Syscall, cmd.ProcessState.ExitCode())
+	}
+}
+
+// Frames that answer nothing (stale sequence numbers) must not restart
+// the running call's CPU account.
+func TestBatchRegressionStaleFramesKeepCPUAccount(t *testing.T) {
+	src := `import os, time
+def f(i):
+    if i == 0:
+        return 0
+    t = last = time.process_time()
+    while time.process_time() - t < 2.5:
+        if time.process_time() - last > 0.1:
+            last = time.process_time()
+            os.write(4, b"0 0 0 0 2\nV0")
+    return "burned"
+`
+	b := runBatchInput(t, src, "f", []byte("[0]\n[1]\n"), 30*time.Second, "--timeout", "10s", "--cpu-time", "1s")
+	if len(b.verdicts) != 2 || b.verdicts[1].Status != jail.StatusTimeout || b.verdicts[1].Limit != "cpu" {
+		t.Fatalf("want call 1 timed out for CPU: %+v", b.verdicts)
+	}
+}
+
+// Honest batches that the first version failed: CPU adding up over many
+// calls (RLIMIT_CPU is per jail), a caller slow to read its verdicts, a
+// long argument line, a result far over --result.
+func TestBatchRegressionHonestBatches(t *testing.T) {
+	spin := "import time\ndef f(i):\n    t = time.process_time()\n    while time.process_time() - t < 0.05:\n        pass\n    return i\n"
+	var in bytes.Buffer
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&in, "[%d]\n", i)
+	}
+	b := runBatchInput(t, spin, "f", in.Bytes(), 60*time.Second, "--cpu-time", "1s")
+	if n := countStatus(b, jail.StatusOK); n != 60 || b.code != 0 {
+		t.Errorf("60 calls of 50 ms CPU under --cpu-time 1s: %d ok, exit %d", n, b.code)
+	}
+
+	// A slow reader: the pipe fills, jailpy waits on it, the calls' clocks
+	// must not run out meanwhile.
+	t.Run("slow reader", func(t *testing.T) {
+		needJail(t)
+		file := filepath.Join(t.TempDir(), "ok.py")
+		os.WriteFile(file, []byte("def f(x):\n    return x\n"), 0o644)
+		in.Reset()
+		for i := 0; i < 3000; i++ {
+			fmt.Fprintf(&in, "[%d]\n", i)
+		}
+		cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f --timeout 1s %s | (sleep 3; cat)", binary, python, file))
+		cmd.Stdin = &in
+		out, err := cmd.Output()
+		if err != nil || bytes.Count(out, []byte(`"status":"ok"`)) != 3000 {
+			t.Errorf("3000 calls behind a slow reader: %v, %d ok", err, bytes.Count(out, []byte(`"status":"ok"`)))
+		}
+	})
+
+	long := append(append([]byte(`["`), bytes.Repeat([]byte("a"), 20<<20)...), []byte("\"]\n")...)
+	b = runBatchInput(t, "def f(s):\n    return len(s)\n", "f", long, 60*time.Second, "--cpu-time", "1s")
+	if len(b.verdicts) != 1 || string(b.verdicts[0].Value) != fmt.Sprint(20<<20) {
+		t.Errorf("a 20 MiB argument line: %+v", b.verdicts)
+	}
+
+	b = runBatchInput(t, "def f(n):\n    return 'y' * n\n", "f", []byte("[2000000]\n[3]\n"), 30*time.Second)
+	if len(b.verdicts) != 2 || b.verdicts[0].Status != jail.StatusOutput || b.verdicts[0].Stream != "result" || b.verdicts[1].Status != jail.StatusOK {
+		t.Errorf("a result far over --result: %+v", b.verdicts)
+	}
+}
+
+// Garbage on the result channel is the call's ProtocolError, not a crash.
+func TestBatchRegressionProtocolError(t *testing.T) {
+	src := "import os\ndef f(i):\n    os.write(4, b\"garbage\\n\")\n    return i\n"
+	b := runBatchInput(t, src, "f", []byte("[0]\n[1]\n"), 30*time.Second)
+	for _, v := range b.verdicts {
+		if v.Status != jail.StatusError || v.Error.Type != "ProtocolError" {
+			t.Errorf("want ProtocolError: %s %+v", v.Status, v.Error)
+		}
+	}
+	if len(b.verdicts) != 2 {
+		t.Errorf("%d verdicts", len(b.verdicts))
+	}
+}
+
+// A caller that closes stdout early: jailpy says so, exits 125 and
+// leaves no cgroup (it was killed by SIGPIPE before).
+func TestBatchRegressionStdoutClosed(t *testing.T) {
+	needJail(t)
+	file := filepath.Join(t.TempDir(), "slow.py")
+	os.WriteFile(file, []byte("import time\ndef f(i):\n    time.sleep(0.02)\n    return i\n"), 0o644)
+	var in bytes.Buffer
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&in, "[%d]\n", i)
+	}
+	cmd := exec.Command(binary, "exec", "--batch", "--python", python, "--func", "f", file)
+	cmd.Stdin = &in
+	out, _ := cmd.StdoutPipe()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1)
+	out.Read(buf)
+	out.Close()
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != jail.ExitInternal || strings.Count(errb.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	if left := runCgroups(t); len(left) != 0 {
+		t.Errorf("cgroups left behind: %v", left)
+	}
+}
+
+func countStatus(b batchResult, st jail.Status) int {
+	n := 0
+	for _, v := range b.verdicts {
+		if v.Status == st {
+			n++
+		}
+	}
+	return n
+}
