@@ -26,9 +26,10 @@ const compileWrapper = `import marshal, sys
 sys.stdout.buffer.write(marshal.dumps(compile(sys.stdin.read(), "<jailpy>", "exec", dont_inherit=True)))`
 
 // bootstrap reads argv[1] bytes of marshalled wrapper from fd 3 and runs
-// them as the -c program.
+// them as the -c program; the user's code sees sys.argv as ["-c"], as
+// with the source.
 const bootstrap = `import marshal, os, sys
-n, b = int(sys.argv[1]), b""
+n, b = int(sys.argv.pop()), b""
 while len(b) < n:
     c = os.read(3, n - len(b))
     if not c:

@@ -8,6 +8,7 @@
 //     hits all alike, with median, p10, p90 and the ratio to bare;
 //   - concurrency: 8 workers making -calls calls, bare and jailpy phases
 //     alternated, the median throughput of each and jailpy/bare;
+//   - where the time goes: jailpy exec --timings, each stage's median;
 //   - memory: the largest wait4 ru_maxrss of the jailpy runs;
 //   - batch: -batch calls through one jailpy exec --batch and through an
 //     unjailed Python loop over the same JSON Lines, alternated.
@@ -82,6 +83,14 @@ func main() {
 	out.heading("Cold start: one call per process")
 	out.table(latencyTable(cmds, lat))
 	out.para(fmt.Sprintf("%d runs of each command after %d warm-up rounds, round-robin (each round starts one command later), wall time from fork to exit as seen by the driver.", *n, warmup))
+
+	med, err := stages(cmds[1], max(*n/2, 5))
+	if err != nil {
+		fatalf("%v", err)
+	}
+	out.heading("Where jailpy's time goes")
+	out.table(stageTable(med))
+	out.para(fmt.Sprintf("Medians of `jailpy exec --timings` over %d runs of the same call: each stage's own median, so they need not add up to the total's.", max(*n/2, 5)))
 
 	both := cmds[:2] // bare and jailpy: commands puts them first
 	out.heading("Concurrency: " + fmt.Sprint(workers) + " workers")
