@@ -17,8 +17,10 @@ import (
 // Regression tests for the holes the review of batch mode found; each
 // attack is the reviewer's, cut to its core.
 
-// runBatchInput is runBatch with raw stdin and a deadline: a batch that
-// does not end within it fails the test instead of hanging it.
+// runBatchInput runs one jailpy exec --batch with input on stdin and
+// decodes its verdicts, each of which must carry its index in order. A
+// batch that does not end within deadline fails the test instead of
+// hanging it.
 func runBatchInput(t *testing.T, src, fn string, input []byte, deadline time.Duration, flags ...string) batchResult {
 	t.Helper()
 	needJail(t)
@@ -45,6 +47,11 @@ func runBatchInput(t *testing.T, src, fn string, input []byte, deadline time.Dur
 			t.Fatalf("a verdict is not JSON (%v): %s", err, out.String())
 		}
 		res.verdicts = append(res.verdicts, v)
+	}
+	for i, v := range res.verdicts {
+		if v.Index == nil || *v.Index != i || v.Version != jail.Version {
+			t.Fatalf("verdict %d has index %v, version %d", i, v.Index, v.Version)
+		}
 	}
 	return res
 }

@@ -56,38 +56,14 @@ type batchResult struct {
 	stderr   string
 }
 
+// runBatch runs one batch of lines; see runBatchInput.
 func runBatch(t *testing.T, src, fn string, lines []string, flags ...string) batchResult {
 	t.Helper()
-	needJail(t)
-	file := filepath.Join(t.TempDir(), "upload.py")
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	args := append([]string{"exec", "--batch", "--python", python, "--func", fn}, flags...)
-	cmd := exec.Command(binary, append(args, file)...)
 	input := ""
 	for _, l := range lines {
 		input += l + "\n"
 	}
-	cmd.Stdin = strings.NewReader(input)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	cmd.Run()
-	res := batchResult{code: cmd.ProcessState.ExitCode(), stderr: errb.String()}
-	dec := json.NewDecoder(&out)
-	for dec.More() {
-		var v jail.Result
-		if err := dec.Decode(&v); err != nil {
-			t.Fatalf("a verdict is not JSON (%v): %s", err, out.String())
-		}
-		res.verdicts = append(res.verdicts, v)
-	}
-	for i, v := range res.verdicts {
-		if v.Index == nil || *v.Index != i || v.Version != jail.Version {
-			t.Fatalf("verdict %d has index %v, version %d", i, v.Index, v.Version)
-		}
-	}
-	return res
+	return runBatchInput(t, src, fn, []byte(input), 2*time.Minute, flags...)
 }
 
 // TestBatchEveryStatus: each per-call status from a real call, each

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
-	"syscall"
 	"time"
 
 	"github.com/jailpy/jailpy/cgroup"
@@ -112,40 +111,17 @@ func (s *session) death(setupErr string, state *os.ProcessState, cg cgroup.Cgrou
 	o.Stderr = s.stderr.take()
 	stdout := s.stdout.take()
 	s.mu.Lock()
-	o.Killed = s.killed
+	killed := s.killed
 	s.mu.Unlock()
-	ours := o.Killed != nil && o.Killed.Status == "" // jailpy's own kill: a protocol break, a stopped batch
+	ours := killed != nil && killed.Status == "" // jailpy's own kill: a protocol break, a stopped batch
 	if ours {
-		o.Killed = nil
+		killed = nil
 	}
-	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
-		o.SetupErr = o.Killed.Message
-	}
-	if o.SetupErr != "" && !o.Report.Started {
-		o.SetupErr += excerpt(o.Stderr)
-	}
-	var cpu time.Duration
-	if state != nil {
-		o.Status = state.Sys().(syscall.WaitStatus)
-		if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
-			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			o.MemoryPeak = uint64(ru.Maxrss) * 1024
-		}
-	} else if o.SetupErr == "" {
-		o.SetupErr = "lost the jail's init process"
-	}
+	cpu := o.measure(killed, state, cg)
 	s.fmu.Lock()
 	cpu -= min(s.cpuBase, cpu) // the running call's own
 	s.fmu.Unlock()
 	o.CPUOver = s.lim.CPU != nil && cpu >= *s.lim.CPU
-	if stats, err := cg.Stats(); err == nil {
-		o.OOMKills = stats.OOMKills
-		if stats.MemoryPeak > 0 {
-			o.MemoryPeak = stats.MemoryPeak
-		}
-	} else if o.SetupErr == "" {
-		o.SetupErr = "cgroup stats (an OOM kill could go unseen): " + err.Error()
-	}
 	var res *Result
 	switch {
 	case o.SetupErr != "" || o.Killed != nil || o.OOMKills > 0 || o.CPUOver:

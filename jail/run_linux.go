@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -169,33 +168,10 @@ func (r *run) jail(ctx context.Context, cg cgroup.Cgroup, cfg *initConfig, job [
 	o.Stderr = stderr.text()
 	stdoutText := stdout.text()
 	r.mu.Lock()
-	o.Killed = r.killed
+	killed := r.killed
 	r.mu.Unlock()
-	if o.Killed != nil && o.Killed.Status == StatusInternal && o.SetupErr == "" {
-		o.SetupErr = o.Killed.Message
-	}
-	if o.SetupErr != "" && !o.Report.Started {
-		o.SetupErr += excerpt(o.Stderr) // what the init or Python said, if anything
-	}
-	var cpu time.Duration
-	if state != nil {
-		o.Status = state.Sys().(syscall.WaitStatus)
-		if ru, ok := state.SysUsage().(*syscall.Rusage); ok {
-			cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			o.MemoryPeak = uint64(ru.Maxrss) * 1024
-		}
-	} else if o.SetupErr == "" {
-		o.SetupErr = "lost the jail's init process"
-	}
+	cpu := o.measure(killed, state, cg)
 	o.CPUOver = r.lim.CPU != nil && cpu >= *r.lim.CPU
-	stats, err := cg.Stats()
-	if err != nil && o.SetupErr == "" {
-		o.SetupErr = "cgroup stats (an OOM kill could go unseen): " + err.Error()
-	}
-	o.OOMKills = stats.OOMKills
-	if stats.MemoryPeak > 0 {
-		o.MemoryPeak = stats.MemoryPeak
-	}
 	res := decide(o)
 	res.Stdout, res.Stderr = stdoutText, o.Stderr
 	res.WallMS = ms(wall)

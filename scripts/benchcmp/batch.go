@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
-	"slices"
 	"strings"
 	"time"
 )
@@ -77,12 +76,7 @@ func batches(python, jailpy, user, loop string, calls int) ([]string, [][]float6
 
 func batchTable(names []string, rates [][]float64) table {
 	t := table{header: []string{"command", "calls/s (median)", "ratio to bare loop", "each phase"}}
-	med := make([]float64, len(rates))
-	for j, r := range rates {
-		s := slices.Clone(r)
-		slices.Sort(s)
-		med[j] = s[len(s)/2]
-	}
+	med := medians(rates)
 	for j, name := range names {
 		each := make([]string, len(rates[j]))
 		for i, r := range rates[j] {

@@ -63,12 +63,7 @@ func throughput(c command, calls int) (float64, error) {
 
 func throughputTable(cmds []command, rates [][]float64) table {
 	t := table{header: []string{"command", "calls/s (median)", "ratio to bare", "each phase"}}
-	med := make([]float64, len(cmds))
-	for j, r := range rates {
-		s := slices.Clone(r)
-		slices.Sort(s)
-		med[j] = s[len(s)/2]
-	}
+	med := medians(rates)
 	for j, c := range cmds {
 		each := make([]string, len(rates[j]))
 		for i, r := range rates[j] {
@@ -78,4 +73,15 @@ func throughputTable(cmds []command, rates [][]float64) table {
 			fmt.Sprintf("%.2f", med[j]/med[0]), strings.Join(each, ", ")})
 	}
 	return t
+}
+
+// medians is the median of each command's rates.
+func medians(rates [][]float64) []float64 {
+	med := make([]float64, len(rates))
+	for j, r := range rates {
+		s := slices.Clone(r)
+		slices.Sort(s)
+		med[j] = s[len(s)/2]
+	}
+	return med
 }
