@@ -64,7 +64,14 @@ func commands(python, jailpy string) ([]command, []string, error) {
 	if fj, err := exec.LookPath("firejail"); err != nil {
 		notes = append(notes, "firejail: skipped, not installed (apt-get install firejail).")
 	} else {
-		argv, note := firejailArgv(fj, py, run, user)
+		// firejail hides /tmp and /var/tmp, where a checkout (CI's) may
+		// live: the runner and the upload are given to it from the user's
+		// cache directory.
+		frun, fuser, err := outsideTmp(run, user)
+		if err != nil {
+			return nil, nil, fmt.Errorf("firejail: %v", err)
+		}
+		argv, note := firejailArgv(fj, py, frun, fuser)
 		// An empty environment, as bwrap's --clearenv and jailpy give.
 		cmds = append(cmds, command{name: "firejail", argv: argv, env: []string{}})
 		notes = append(notes, version(fj, "--version")+": `"+strings.Join(argv[1:], " ")+"`, empty environment. "+note+" No cgroup or rlimit limits.")
@@ -136,4 +143,42 @@ func version(tool, flag string) string {
 		return filepath.Base(tool)
 	}
 	return line
+}
+
+// outsideTmp copies the two files into a new directory under the user's
+// cache directory (see removeScratch) and returns the copies' paths.
+func outsideTmp(files ...string) (string, string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", "", err
+	}
+	os.MkdirAll(base, 0o755)
+	dir, err := os.MkdirTemp(base, "jailpy-benchcmp-")
+	if err != nil {
+		return "", "", err
+	}
+	os.Chmod(dir, 0o755)
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", "", err
+		}
+		dst := filepath.Join(dir, filepath.Base(f))
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return "", "", err
+		}
+		out = append(out, dst)
+	}
+	scratch = append(scratch, dir)
+	return out[0], out[1], nil
+}
+
+// scratch lists the directories the driver made, removed at its end.
+var scratch []string
+
+func removeScratch() {
+	for _, d := range scratch {
+		os.RemoveAll(d)
+	}
 }

@@ -66,6 +66,7 @@ func main() {
 		fatalf("-n must be at least 1 and -calls at least %d", workers)
 	}
 
+	defer removeScratch()
 	cmds, notes, err := commands(*python, *jailpy)
 	if err != nil {
 		fatalf("%v", err)
@@ -129,6 +130,7 @@ func loadavg() string {
 }
 
 func fatalf(format string, a ...any) {
+	removeScratch()
 	fmt.Fprintf(os.Stderr, "benchcmp: "+format+"\n", a...)
 	os.Exit(1)
 }
