@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -248,4 +249,110 @@ func countStatus(b batchResult, st jail.Status) int {
 		}
 	}
 	return n
+}
+
+// From the second review.
+
+// A broken frame (a restart) racing a denied call must not hide it: the
+// caller reads slowly, so the frame is read after the kill.
+func TestBatchRegressionRestartFrameHidesNothing(t *testing.T) {
+	needJail(t)
+	src := `import os, sys, ctypes
+def f(i):
+    if i != 300:
+        return i
+    sys._getframe(1).f_locals['frames'].send()  # the earlier frames go first
+    os.write(4, b"%d 0 0 0 2\nVx" % i)        # this call's frame, broken: a restart
+    return ctypes.CDLL(None).socket(2, 1, 0)   # denied
+`
+	file := filepath.Join(t.TempDir(), "hide.py")
+	os.WriteFile(file, []byte(src), 0o644)
+	var in bytes.Buffer
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&in, "[%d]\n", i)
+	}
+	cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f %s | (sleep 1; cat)", binary, python, file))
+	cmd.Stdin = &in
+	out, _ := cmd.Output()
+	if !bytes.Contains(out, []byte(`"syscall":"socket"`)) {
+		t.Fatalf("the denied call was never reported:\n%s", grepNotOK(out))
+	}
+}
+
+// A caller slow to read must not make honest calls time out, for wall
+// time or for CPU: their frames wait in the pipe, not in the jail.
+func TestBatchRegressionSlowReaderKeepsClocks(t *testing.T) {
+	needJail(t)
+	for name, src := range map[string]string{
+		"wall": "import time\ndef f(i):\n    time.sleep(0.01)\n    return 'y' * 3000\n",
+		"cpu":  "import time\ndef f(i):\n    t = time.process_time()\n    while time.process_time() - t < 0.02:\n        pass\n    return 'y' * 3000\n",
+	} {
+		file := filepath.Join(t.TempDir(), name+".py")
+		os.WriteFile(file, []byte(src), 0o644)
+		var in bytes.Buffer
+		for i := 0; i < 200; i++ {
+			fmt.Fprintf(&in, "[%d]\n", i)
+		}
+		cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f --timeout 200ms --cpu-time 200ms %s | (sleep 2; cat)", binary, python, file))
+		cmd.Stdin = &in
+		out, _ := cmd.Output()
+		if n := bytes.Count(out, []byte(`"status":"ok"`)); n != 200 {
+			t.Errorf("%s: %d of 200 ok behind a slow reader:\n%s", name, n, grepNotOK(out))
+		}
+	}
+}
+
+// --batch-timeout and SIGTERM end a batch whose caller keeps stdin open
+// and idle, at once, with a non-zero exit.
+func TestBatchRegressionStopsWhileIdle(t *testing.T) {
+	needJail(t)
+	file := filepath.Join(t.TempDir(), "ok.py")
+	os.WriteFile(file, []byte("def f(x):\n    return x\n"), 0o644)
+	for _, c := range []struct {
+		name  string
+		flags []string
+		term  bool
+		code  int
+	}{
+		{"batch-timeout", []string{"--batch-timeout", "1s"}, false, 3},
+		{"SIGTERM", nil, true, jail.ExitInternal},
+	} {
+		args := append([]string{"exec", "--batch", "--python", python, "--func", "f"}, c.flags...)
+		cmd := exec.Command(binary, append(args, file)...)
+		in, _ := cmd.StdinPipe()
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		in.Write([]byte("[0]\n")) // and then nothing, with stdin open
+		if c.term {
+			time.Sleep(500 * time.Millisecond)
+			cmd.Process.Signal(syscall.SIGTERM)
+		}
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%s: jailpy still waits on an idle stdin", c.name)
+		}
+		in.Close()
+		if got := cmd.ProcessState.ExitCode(); got != c.code || strings.Count(errb.String(), "\n") != 1 {
+			t.Errorf("%s: exit %d (want %d), stderr %q", c.name, got, c.code, errb.String())
+		}
+	}
+}
+
+// grepNotOK is the verdict lines that are not ok, for failure messages.
+func grepNotOK(out []byte) string {
+	var b strings.Builder
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		if len(l) > 0 && !bytes.Contains(l, []byte(`"status":"ok"`)) {
+			b.Write(l[:min(len(l), 200)])
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }

@@ -17,7 +17,7 @@ import (
 // as keep it healthy; see Batch. Every call that was read gets exactly one
 // verdict unless the batch stops early (Summary.Stopped, Summary.Err).
 func RunBatch(ctx context.Context, spec *Spec, b Batch) Summary {
-	d := &batchRun{spec: spec, b: b, lines: make(chan input)}
+	d := &batchRun{spec: spec, b: b, lines: make(chan input), halt: make(chan struct{})}
 	go d.readInput()
 	d.run(ctx)
 	return d.sum
@@ -47,12 +47,13 @@ type batchRun struct {
 	code []byte // the wrapper, compiled; nil: the jail compiles it
 
 	mu      sync.Mutex
-	queue   []call   // calls to send before new ones: a dead jail's unanswered calls
-	next    int      // index of the next new call
-	ended   bool     // the input has ended (EOF or error)
-	current *session // the jail running now, for the batch timer
-	stopped bool     // no jail is started and no call sent after this
-	muted   bool     // no verdict is emitted after this
+	queue   []call        // calls to send before new ones: a dead jail's unanswered calls
+	next    int           // index of the next new call
+	ended   bool          // the input has ended (EOF or error)
+	current *session      // the jail running now, for the batch timer
+	stopped bool          // no jail is started and no call sent after this
+	halt    chan struct{} // closed when stopped: no wait for input outlives it
+	muted   bool          // no verdict is emitted after this
 
 	// incident is the verdict a jail earned with no call in flight: code
 	// left running after its call returned hit a limit or a denied call.
@@ -109,6 +110,9 @@ func (d *batchRun) run(ctx context.Context) {
 	}
 	go func() { // an interrupted jailpy ends the jail it is running
 		<-ctx.Done()
+		d.mu.Lock()
+		d.sum.worst(StatusInternal) // even with no call running
+		d.mu.Unlock()
 		d.stop("interrupted: jailpy was asked to stop", func(s *session) {
 			s.kill(killReason{Status: StatusInternal, Message: "interrupted: jailpy was asked to stop"})
 		})
@@ -179,7 +183,7 @@ func (d *batchRun) take(closed <-chan struct{}, flush func()) (call, bool) {
 		d.mu.Unlock()
 		return c, true
 	}
-	ended := d.ended
+	ended := d.ended || d.stopped
 	d.mu.Unlock()
 	if ended {
 		return call{}, false
@@ -195,6 +199,8 @@ func (d *batchRun) take(closed <-chan struct{}, flush func()) (call, bool) {
 		select {
 		case in, ok = <-d.lines:
 		case <-closed:
+			return call{}, false
+		case <-d.halt:
 			return call{}, false
 		}
 	}
@@ -253,6 +259,7 @@ func (d *batchRun) stop(why string, end func(*session)) {
 	first := !d.stopped
 	if first {
 		d.stopped, d.sum.Stopped = true, why
+		close(d.halt)
 	}
 	if end == nil {
 		d.muted = true

@@ -42,10 +42,9 @@ func (s *session) postMortem(frames *os.File, setupErr string, state *os.Process
 	if began.IsZero() {
 		began = start
 	}
-	var death *Result
-	if !s.done {
-		death = s.death(setupErr, state, cg, time.Since(began), len(rest) > 0)
-	}
+	// Even when a frame ended the jail (s.done), what jailpy measured
+	// after it still counts: a denied call or a crash racing that frame.
+	death := s.death(setupErr, state, cg, time.Since(began), len(rest) > 0)
 	for i, r := range late {
 		if death != nil && len(rest) == 0 && i == len(late)-1 {
 			s.d.emit(death, r.c)
@@ -131,7 +130,7 @@ func (s *session) death(setupErr string, state *os.ProcessState, cg cgroup.Cgrou
 	case s.problem != "":
 		res = userError("ProtocolError", "user code wrote to the result channel: "+s.problem)
 	case ours:
-		return nil // a stopped batch: nothing more is said
+		return nil // a restart or a stopped batch: nothing more is said
 	case !running && state != nil && state.Exited() && state.ExitCode() == 0:
 		return nil // the input ended and the wrapper with it
 	default:

@@ -47,16 +47,18 @@ type run struct {
 	proc   interface{ Kill() error }
 }
 
-// kill ends the run for reason; only the first reason is kept. Killing
-// pid 1 of the jail's pid namespace makes the kernel kill every other
-// process in it.
+// kill ends the run for reason; only the first reason is kept, except
+// that a reason the verdict will give (a timeout, a violation) replaces
+// jailpy's own unnamed kill (a failed step, a broken protocol), which
+// must never hide it. Killing pid 1 of the jail's pid namespace makes the
+// kernel kill every other process in it.
 func (r *run) kill(k killReason) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.exited {
 		return
 	}
-	if r.killed == nil {
+	if r.killed == nil || r.killed.Status == "" && k.Status != "" {
 		r.killed = &k
 	}
 	if r.proc != nil {

@@ -132,6 +132,13 @@ func (s *session) watchCallCPU(pid int, limit time.Duration, stop <-chan struct{
 		s.fmu.Lock()
 		used -= s.cpuBase
 		s.fmu.Unlock()
+		if s.emitting.Load() {
+			// jailpy is behind (a caller slow to read): the calls whose
+			// frames wait in the pipe finished; their CPU is not the
+			// running call's. The account is re-based once it catches up.
+			wait = limit / parallel
+			continue
+		}
 		if used >= limit {
 			s.kill(killReason{Status: StatusTimeout, Limit: "cpu"})
 			return

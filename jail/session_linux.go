@@ -56,7 +56,7 @@ type session struct {
 	advanced  bool          // a call was answered since cpuBase was read
 	started   time.Time     // when the head call started, as the parent saw it
 
-	emitting   atomic.Bool   // the reader waits on the caller's stdout
+	emitting   atomic.Bool   // the reader waits on the caller's stdout: the jail's clocks wait too
 	closed     chan struct{} // the jail is gone: the feeder stops
 	done       bool          // a frame ended the jail: later frames are ignored
 	problem    string        // the result channel broke the protocol
@@ -299,7 +299,9 @@ func (s *session) read(f *os.File, pid int) {
 	s.marker = true
 	for {
 		if br.Buffered() == 0 { // the end of a burst: send on, re-base the CPU watch
+			s.emitting.Store(true)
 			s.d.flush()
+			s.emitting.Store(false)
 			s.markCPU(pid)
 		}
 		h, body, err := readCallFrame(br, s.frameLimit)
