@@ -62,11 +62,13 @@ type batchRun struct {
 	incident *Result
 }
 
-// setIncident keeps a dead jail's verdict for the next call.
+// setIncident keeps a dead jail's verdict for the next call. A muted
+// batch (--fail-fast after its failure, a broken stdout) has said all it
+// will: what its last jail did as it was killed is not news.
 func (d *batchRun) setIncident(res *Result) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.incident == nil {
+	if d.incident == nil && !d.muted {
 		d.incident = res
 	}
 }
