@@ -356,3 +356,30 @@ func grepNotOK(out []byte) string {
 	}
 	return b.String()
 }
+
+// Honest calls with threads, every fifth ending in MemoryError (a
+// restart): the threads' exits, withdrawn from the seccomp listener by
+// jailpy's own kill, were reported as "violation unknown" (1 to 3 in 300).
+func TestBatchRegressionRestartWithThreads(t *testing.T) {
+	src := `import threading
+def work():
+    sum(range(1000))
+def f(i):
+    ts = [threading.Thread(target=work) for _ in range(4)]
+    for t in ts:
+        t.start()
+    if i % 5 == 4:
+        raise MemoryError()
+    for t in ts:
+        t.join()
+    return i
+`
+	var in bytes.Buffer
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&in, "[%d]\n", i)
+	}
+	b := runBatchInput(t, src, "f", in.Bytes(), 2*time.Minute)
+	if ok, mem := countStatus(b, jail.StatusOK), countStatus(b, jail.StatusMemory); ok != 240 || mem != 60 {
+		t.Errorf("%d ok and %d memory of 300, want 240 and 60; exit %d", ok, mem, b.code)
+	}
+}
