@@ -370,7 +370,7 @@ def _batch(job, data, loads, dumps):
     result_cap = job["result_bytes"]
     buf, pos, scanned = bytearray(data), 0, 0
     seq, broken = 0, False
-    rss, cpu_at = resource.getrusage(0).ru_maxrss, process_time()
+    rss, cpu_at, unread = resource.getrusage(0).ru_maxrss, process_time(), 0.0
     while not broken:
         nl = buf.find(b"\n", scanned)
         if nl < 0:
@@ -384,11 +384,12 @@ def _batch(job, data, loads, dumps):
                 break
             buf += b
             continue
-        line, pos = bytes(buf[pos:nl]), nl + 1
+        line, pos = buf[pos:nl], nl + 1
         scanned = pos
-        if frames.pos and _clock() - frames.sent_at > _FLUSH_AFTER:
-            frames.send()  # the parent times each call from its last burst
         start = _clock()
+        if frames.pos and start - frames.sent_at > _FLUSH_AFTER:
+            frames.send()  # the parent times each call from its last burst
+            start = _clock()
         report = payload = None
         if failed is not None:
             report = failed
@@ -407,8 +408,13 @@ def _batch(job, data, loads, dumps):
                     if result_cap and len(payload) > result_cap:
                         report = {"status": "output", "stream": "result"}
         wall = _clock() - start
-        cpu = process_time()
-        cpu, cpu_at = cpu - cpu_at, cpu
+        if wall < 0.0001:
+            # The CPU clock is a system call: a call this short counts its
+            # wall time, and the next reading takes that off.
+            cpu, unread = wall, unread + wall
+        else:
+            cpu = process_time()
+            cpu, cpu_at, unread = max(cpu - cpu_at - unread, 0.0), cpu, 0.0
         if wall > 0.001 or not seq & 1023:
             rss = resource.getrusage(0).ru_maxrss  # the peak only grows: sampled
         if out.over or err.over:
