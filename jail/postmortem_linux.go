@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/jailpy/jailpy/cgroup"
@@ -129,9 +130,14 @@ func (s *session) death(setupErr string, state *os.ProcessState, cg cgroup.Cgrou
 		res = &Result{Status: StatusOutput, Stream: "result"}
 	case s.problem != "":
 		res = userError("ProtocolError", "user code wrote to the result channel: "+s.problem)
+	case s.done && state != nil && (exitedZero(state) || diedOf(state, syscall.SIGKILL)):
+		// A frame ended the jail (a MemoryError, a flood): the wrapper
+		// quits after such a frame, or jailpy killed it. Either is the
+		// restart the frame asked for, and its calls after it never ran.
+		return nil
 	case ours:
-		return nil // a restart or a stopped batch: nothing more is said
-	case !running && state != nil && state.Exited() && state.ExitCode() == 0:
+		return nil // a stopped batch: nothing more is said
+	case !running && state != nil && exitedZero(state):
 		return nil // the input ended and the wrapper with it
 	default:
 		res = decide(o)
@@ -141,4 +147,11 @@ func (s *session) death(setupErr string, state *os.ProcessState, cg cgroup.Cgrou
 	res.Limits = s.lim.enforced(s.cgMode, s.cgNote)
 	s.fatal = res.Status == StatusInternal // the batch stops once it is said
 	return res
+}
+
+func exitedZero(state *os.ProcessState) bool { return state.Exited() && state.ExitCode() == 0 }
+
+func diedOf(state *os.ProcessState, sig syscall.Signal) bool {
+	ws, ok := state.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == sig
 }
