@@ -20,8 +20,9 @@ type Batch struct {
 	// Next returns the next call's arguments, a JSON array; io.EOF ends
 	// the batch, any other error stops it (Summary.Err).
 	Next func() (json.RawMessage, error)
-	// Emit receives each call's verdict, in input order, Index set.
-	Emit func(*Result) error
+	// Emit receives each call's verdict, in input order, Index set, and
+	// the call's arguments (for an audit log).
+	Emit func(res *Result, args json.RawMessage) error
 	// Flush is called when no verdict is ready to follow the ones emitted,
 	// so a caller that buffers Emit can send them on.
 	Flush func() error

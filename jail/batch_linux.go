@@ -241,7 +241,7 @@ func (d *batchRun) emit(res *Result, c call) {
 	res.Version = Version
 	res.Index = &c.index
 	d.sum.note(res.Status)
-	if err := d.b.Emit(res); err != nil {
+	if err := d.b.Emit(res, c.line); err != nil {
 		if d.sum.Err == nil {
 			d.sum.Err = err
 		}

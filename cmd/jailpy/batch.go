@@ -36,10 +36,24 @@ func batchAction(c *cli.Context, file string, src []byte) error {
 		}
 		b.Timeout = &d
 	}
+	audit, failed, err := startAudit(c, spec)
+	if err != nil {
+		return err
+	}
+	defer audit.close()
+	if failed != nil { // the log cannot be written, and it must be
+		fmt.Fprintf(c.App.ErrWriter, "jailpy: %s\n", failed.Error.Message)
+		return exitCode(jail.ExitInternal)
+	}
 	lines := newLineReader(c.App.Reader)
 	b.Next = lines.next
 	out := bufio.NewWriterSize(c.App.Writer, 64<<10)
-	b.Emit = func(res *jail.Result) error { return res.Encode(out) }
+	b.Emit = func(res *jail.Result, args json.RawMessage) error {
+		if audit != nil {
+			res = audit.settle(res, audit.record(res, args, spec.Kwargs), c.App.ErrWriter)
+		}
+		return res.Encode(out)
+	}
 	b.Flush = out.Flush
 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

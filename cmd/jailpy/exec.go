@@ -67,6 +67,9 @@ func execCommand() *cli.Command {
 			&cli.BoolFlag{Name: "batch", Usage: "many calls: stdin is JSON Lines, one argument array per line; stdout one verdict per line"},
 			&cli.StringFlag{Name: "batch-timeout", Usage: "with --batch: wall-clock limit of the whole batch (Go duration)"},
 			&cli.BoolFlag{Name: "fail-fast", Usage: "with --batch: stop after the first call that is not ok"},
+			&cli.StringFlag{Name: "audit-log", Usage: "append one JSON line per run (per call in a batch) to PATH; - for stderr"},
+			&cli.BoolFlag{Name: "audit-source", Usage: "with --audit-log: log the source and the arguments too"},
+			&cli.StringFlag{Name: "audit-errors", Value: "fail", Usage: "with --audit-log: fail (a run that cannot be logged ends internal) or warn"},
 		},
 		Action:       execAction,
 		OnUsageError: onUsageError,
@@ -95,9 +98,19 @@ func execAction(c *cli.Context) error {
 		return err
 	}
 	spec.Timings = c.Bool("timings")
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	res := jail.Run(ctx, spec)
+	audit, res, err := startAudit(c, spec)
+	if err != nil {
+		return err
+	}
+	defer audit.close()
+	if res == nil {
+		ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+		defer stop()
+		res = jail.Run(ctx, spec)
+		if audit != nil {
+			res = audit.settle(res, audit.record(res, spec.Args, spec.Kwargs), c.App.ErrWriter)
+		}
+	}
 	fault.Point("verdict")
 	if err := writeVerdict(c.App.Writer, res); err != nil {
 		// The run happened; only its report was lost (the caller closed
@@ -106,6 +119,27 @@ func execAction(c *cli.Context) error {
 		return exitCode(jail.ExitInternal)
 	}
 	return exitCode(res.Status.ExitCode())
+}
+
+// startAudit opens --audit-log for a run. A log that cannot be opened is,
+// under --audit-errors fail, the run's internal verdict (res), and the run
+// does not start; under warn, a warning, and the run goes on unlogged.
+// A bad flag is a usage error.
+func startAudit(c *cli.Context, spec *jail.Spec) (*auditLog, *jail.Result, error) {
+	a, err := openAudit(c.String("audit-log"), c.String("audit-errors"), c.Bool("audit-source"), spec)
+	if err == nil {
+		return a, nil, nil
+	}
+	if _, usage := err.(usageError); usage {
+		return nil, nil, err
+	}
+	if c.String("audit-errors") == "warn" {
+		fmt.Fprintf(c.App.ErrWriter, "jailpy: warning: %v; the run is not logged\n", err)
+		return nil, nil, nil
+	}
+	r := &jail.Result{Version: jail.Version, Status: jail.StatusInternal,
+		Error: &jail.ErrorInfo{Message: err.Error() + " (--audit-errors fail: nothing ran)"}}
+	return nil, r, nil
 }
 
 // writeVerdict prints res as one line of JSON, as jailpy exec does.
