@@ -70,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Commands:  []*cli.Command{execCommand(), selftestCommand()},
+		Commands:  []*cli.Command{execCommand(), selftestCommand(), doctorCommand(), rootfsCommand()},
 		// One line and exit 2 for every usage error, never a help page.
 		OnUsageError:    onUsageError,
 		ExitErrHandler:  func(*cli.Context, error) {},

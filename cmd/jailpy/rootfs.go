@@ -1,0 +1,66 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jailpy/jailpy/rootfs"
+)
+
+func rootfsCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "rootfs",
+		Usage: "the jail's filesystem",
+		Subcommands: []*cli.Command{{
+			Name:  "show",
+			Usage: "print the mount plan for an interpreter: every host path the jail sees, read-only",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "python", Usage: "interpreter (default: python3 on PATH, resolved to the real binary)"},
+				&cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"},
+			},
+			Action:       rootfsShowAction,
+			OnUsageError: onUsageError,
+		}},
+		OnUsageError: onUsageError,
+	}
+}
+
+func rootfsShowAction(c *cli.Context) error {
+	if c.NArg() != 0 {
+		return usagef("rootfs show takes no arguments")
+	}
+	python, err := rootfs.Resolve(c.String("python"))
+	if err != nil {
+		return usagef("--python: %v", err)
+	}
+	plan, err := rootfs.PlanFor(python)
+	if err != nil {
+		fmt.Fprintf(c.App.ErrWriter, "jailpy: %v\n", err)
+		return exitCode(1)
+	}
+	w := c.App.Writer
+	if c.Bool("json") {
+		return json.NewEncoder(w).Encode(plan)
+	}
+	fmt.Fprintf(w, "interpreter %s\n", plan.Python)
+	for _, e := range plan.Entries {
+		switch {
+		case e.Kind == rootfs.Symlink:
+			fmt.Fprintf(w, "%-8s %s -> %s\n", e.Kind, e.Path, e.Target)
+		case e.Source != e.Path:
+			fmt.Fprintf(w, "%-8s %s (from %s)\n", e.Kind, e.Path, e.Source)
+		default:
+			fmt.Fprintf(w, "%-8s %s\n", e.Kind, e.Path)
+		}
+	}
+	for _, v := range plan.Env {
+		fmt.Fprintf(w, "env      %s\n", v)
+	}
+	for _, m := range plan.Missing {
+		fmt.Fprintf(w, "missing  %s\n", m)
+	}
+	fmt.Fprintf(w, "plus a tmpfs root, /dev/null, /dev/zero, /dev/urandom and a size-limited /tmp; nothing else of the host\n")
+	return nil
+}
