@@ -145,6 +145,8 @@ func callVerdict(h callHead, body []byte, rawOut, rawErr string, lim Limits) (re
 		res, restart = capped("stdout"), true
 	case outCap > 0 && int64(len(errText)) > outCap:
 		res, restart = capped("stderr"), true
+	case f.Status == "policy":
+		res = policyResult(f.Findings)
 	case f.Status == "error" && f.Error.Type == "MemoryError":
 		res, restart = &Result{Status: StatusMemory, Error: f.Error}, true
 	case f.Status == "error":

@@ -154,3 +154,26 @@ func TestCallVerdict(t *testing.T) {
 		}
 	}
 }
+
+// A policy frame needs findings, each with a rule and a message; the
+// verdict's error is the first.
+func TestPolicyFrames(t *testing.T) {
+	good := `{"status":"policy","findings":[{"rule":"import","message":"import of os","line":1,"col":1},{"rule":"name","message":"eval","line":2,"col":3}]}`
+	r := parseReport(frameBytes(good))
+	if r.Frame == nil || r.Problem != "" {
+		t.Fatalf("good policy frame: %+v", r)
+	}
+	res := decide(outcome{Report: r})
+	if res.Status != StatusPolicy || len(res.Findings) != 2 || res.Error.Rule != "import" || res.Status.ExitCode() != 1 {
+		t.Fatalf("verdict: %+v", res)
+	}
+	for _, bad := range []string{
+		`{"status":"policy","findings":[]}`,
+		`{"status":"policy","findings":[{"rule":"","message":"x"}]}`,
+		`{"status":"policy","value":1,"findings":[{"rule":"r","message":"x"}]}`,
+	} {
+		if r := parseReport(frameBytes(bad)); r.Problem == "" {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+}

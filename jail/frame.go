@@ -25,10 +25,11 @@ type report struct {
 
 // frame is the wrapper's result.
 type frame struct {
-	Status string          `json:"status"` // "ok" or "error"
-	Value  json.RawMessage `json:"value"`  // re-encoded, see cleanValue
-	Error  *ErrorInfo      `json:"error"`
-	RawLen int             `json:"-"` // bytes of the value as the child wrote it
+	Status   string          `json:"status"` // "ok", "error" or "policy"
+	Value    json.RawMessage `json:"value"`  // re-encoded, see cleanValue
+	Error    *ErrorInfo      `json:"error"`
+	Findings []ErrorInfo     `json:"findings"` // policy: every finding
+	RawLen   int             `json:"-"`        // bytes of the value as the child wrote it
 }
 
 // valueError is a value that is well framed but cannot be sent on.
@@ -191,6 +192,15 @@ func (f *frame) check() error {
 	case "error":
 		if f.Error == nil || f.Error.Type == "" || len(f.Value) != 0 {
 			return fmt.Errorf("an error frame needs an error type and no value")
+		}
+	case "policy":
+		if len(f.Findings) == 0 || len(f.Value) != 0 || f.Error != nil {
+			return fmt.Errorf("a policy frame needs findings and no value or error")
+		}
+		for _, x := range f.Findings {
+			if x.Rule == "" || x.Message == "" {
+				return fmt.Errorf("a policy finding needs a rule and a message")
+			}
 		}
 	default:
 		return fmt.Errorf("unknown frame status %q", f.Status)

@@ -50,19 +50,22 @@ type Result struct {
 	Version int             `json:"version"`
 	Index   *int            `json:"index,omitempty"` // a batch's call: its 0-based line in the input
 	Status  Status          `json:"status"`
-	Value   json.RawMessage `json:"value,omitempty"`   // ok: the returned value, strict JSON
-	Error   *ErrorInfo      `json:"error,omitempty"`   // error, policy, internal
-	Limit   string          `json:"limit,omitempty"`   // timeout: "wall" or "cpu"
-	Syscall string          `json:"syscall,omitempty"` // violation: the denied syscall's name
-	Signal  string          `json:"signal,omitempty"`  // crash: the signal's name, e.g. "SIGSEGV"
-	Stream  string          `json:"stream,omitempty"`  // output: "stdout", "stderr" or "result"
-	Stdout  string          `json:"stdout"`            // what the code printed, up to the cap
-	Stderr  string          `json:"stderr"`
-	WallMS  float64         `json:"wall_ms"`
-	CPUMS   float64         `json:"cpu_ms"`
-	Memory  uint64          `json:"memory_bytes"` // peak, from the cgroup or else getrusage
-	Limits  Enforced        `json:"limits"`
-	Timings *Timings        `json:"timings_ms,omitempty"` // asked for with Spec.Timings
+	Value   json.RawMessage `json:"value,omitempty"` // ok: the returned value, strict JSON
+	Error   *ErrorInfo      `json:"error,omitempty"` // error, policy (the first finding), internal
+	// Findings are every reason a policy rejected the source, in source
+	// order (Error is the first).
+	Findings []ErrorInfo `json:"findings,omitempty"`
+	Limit    string      `json:"limit,omitempty"`   // timeout: "wall" or "cpu"
+	Syscall  string      `json:"syscall,omitempty"` // violation: the denied syscall's name
+	Signal   string      `json:"signal,omitempty"`  // crash: the signal's name, e.g. "SIGSEGV"
+	Stream   string      `json:"stream,omitempty"`  // output: "stdout", "stderr" or "result"
+	Stdout   string      `json:"stdout"`            // what the code printed, up to the cap
+	Stderr   string      `json:"stderr"`
+	WallMS   float64     `json:"wall_ms"`
+	CPUMS    float64     `json:"cpu_ms"`
+	Memory   uint64      `json:"memory_bytes"` // peak, from the cgroup or else getrusage
+	Limits   Enforced    `json:"limits"`
+	Timings  *Timings    `json:"timings_ms,omitempty"` // asked for with Spec.Timings
 }
 
 // ErrorInfo says what went wrong, in words a web app can show its user.

@@ -275,6 +275,7 @@ func (s *session) batchHead() []byte {
 		"func": s.spec.Func, "filename": filepath.Base(s.spec.Filename), "batch": true,
 		"source_bytes": len(s.spec.Source), "shm_bytes": framesSize,
 		"output_bytes": deref(s.lim.Output), "result_bytes": deref(s.lim.Result),
+		"policy": s.spec.Policy,
 	})
 	var b bytes.Buffer
 	b.Write(s.d.code)

@@ -25,6 +25,8 @@ type Spec struct {
 	UID, GID int
 	// Timings asks for the run's stage-by-stage timings in the verdict.
 	Timings bool
+	// Policy, when set, is checked against the source before it runs.
+	Policy *Policy
 	// Observe, when set, is called once the jail's init has started, so a
 	// supervisor (jailpy selftest) can check afterwards that nothing of
 	// the run is left on the host. It must return quickly.
@@ -58,14 +60,15 @@ type initConfig struct {
 // follow on a line each and the user's source after them, raw, so a
 // coding cookie or odd bytes reach compile() intact.
 type job struct {
-	Func     string `json:"func"`
-	Filename string `json:"filename"`
+	Func     string  `json:"func"`
+	Filename string  `json:"filename"`
+	Policy   *Policy `json:"policy,omitempty"`
 }
 
 // jobBytes frames the job for the wrapper. Compact JSON has no newline
 // outside strings (which escape it), so each part is one line.
 func (s *Spec) jobBytes() ([]byte, error) {
-	head, err := json.Marshal(job{Func: s.Func, Filename: filepath.Base(s.Filename)})
+	head, err := json.Marshal(job{Func: s.Func, Filename: filepath.Base(s.Filename), Policy: s.Policy})
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,9 @@ func exited(o outcome) *Result {
 		return userError("NoResult", fmt.Sprintf("the process exited with code %d after writing a result", code))
 	}
 	f := r.Frame
+	if f.Status == "policy" {
+		return policyResult(f.Findings)
+	}
 	if f.Status == "error" {
 		if f.Error.Type == "MemoryError" {
 			return &Result{Status: StatusMemory, Error: f.Error}
@@ -117,6 +120,12 @@ func exited(o outcome) *Result {
 		return &Result{Status: StatusOutput, Stream: "result"}
 	}
 	return &Result{Status: StatusOK, Value: f.Value}
+}
+
+// policyResult is the verdict for a source the policy refused.
+func policyResult(findings []ErrorInfo) *Result {
+	first := findings[0]
+	return &Result{Status: StatusPolicy, Error: &first, Findings: findings}
 }
 
 func userError(typ, msg string) *Result {

@@ -169,11 +169,19 @@ def _encode(frame, dumps):
 
 def _load(job, source):
     """Compiles and runs the user's module; returns its function, or an
-    error frame when there is no such function."""
+    error or policy frame when there is no such function or the policy
+    refuses the source."""
     filename = job["filename"]
+    policy = job.get("policy")
+    if policy:
+        findings = _policy_findings(source, filename, policy)
+        if findings:
+            return None, {"status": "policy", "findings": findings}
     code = compile(source, filename, "exec", dont_inherit=True)
     module = type(sys)(_module_name)
     module.__file__ = filename
+    if policy:
+        module.__dict__["__builtins__"] = _policy_builtins(policy)
     sys.modules[_module_name] = module  # dataclasses, pickle and typing look here
     exec(code, module.__dict__)
     func = module.__dict__.get(job["func"])
@@ -182,6 +190,100 @@ def _load(job, source):
     if not callable(func):
         return None, _fail("FunctionNotFound", "%r in %s is not callable" % (job["func"], filename))
     return func, None
+
+
+# The policy: a usability layer, checked with the interpreter's own parser
+# before the source runs, and again at run time for imports and builtins.
+# The OS jail is the boundary; this only says "not allowed" clearly first.
+
+_MAX_FINDINGS = 50
+_HARMLESS_DUNDERS = {"__init__", "__name__", "__doc__", "__post_init__", "__repr__", "__str__", "__eq__", "__lt__", "__hash__", "__len__"}
+_FRAME_ATTRS = {"f_globals", "f_locals", "f_builtins", "f_back", "f_code", "gi_frame", "gi_code", "cr_frame",
+                "cr_code", "ag_frame", "ag_code", "tb_frame", "tb_next", "co_code", "func_globals", "mro"}
+
+
+def _policy_findings(source, filename, policy):
+    """Every place the source breaks the policy, in source order."""
+    import ast
+    import builtins
+
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError):
+        return []  # compile() reports it, as the user's SyntaxError
+    name = policy["name"]
+    imports = set(policy.get("imports") or ())
+    forbidden = set(policy.get("forbidden") or ())
+    allowed_builtins = policy.get("builtins")
+    nodes = set(policy["nodes"]) if policy.get("nodes") else None
+    dunder = policy.get("dunder")
+    allowed = ", ".join(sorted(imports)) or "none"
+    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
+    defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs + n.posonlyargs}
+    builtin_names = set(dir(builtins))
+    found = []
+
+    def add(node, rule, message):
+        found.append({"rule": rule, "message": message, "line": getattr(node, "lineno", 0), "col": getattr(node, "col_offset", -1) + 1})
+
+    def is_dunder(text):
+        return text.startswith("__") and text.endswith("__") and text not in _HARMLESS_DUNDERS
+
+    for node in ast.walk(tree):
+        kind = type(node).__name__
+        if nodes is not None and kind not in nodes and hasattr(node, "lineno"):
+            # Nodes without a place (withitem, ...) are parts of one that
+            # has one, reported for itself.
+            add(node, "syntax", "%s is not allowed by policy %s" % (kind, name))
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] not in imports:
+                    add(node, "import", "import of `%s` is not allowed; allowed modules: %s" % (a.name, allowed))
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or module.split(".")[0] not in imports:
+                add(node, "import", "import of `%s` is not allowed; allowed modules: %s" % ("." * node.level + module, allowed))
+        elif isinstance(node, ast.Attribute):
+            if dunder and (is_dunder(node.attr) or node.attr in _FRAME_ATTRS):
+                add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.attr)
+        elif isinstance(node, ast.Name):
+            if node.id in forbidden:
+                add(node, "name", "`%s` is not allowed by policy %s" % (node.id, name))
+            elif dunder and is_dunder(node.id):
+                add(node, "name", "`%s` is not allowed (the interpreter's internals)" % node.id)
+            elif (allowed_builtins is not None and isinstance(node.ctx, ast.Load) and node.id in builtin_names
+                  and node.id not in allowed_builtins and node.id not in defined):
+                add(node, "builtin", "builtin `%s` is not allowed by policy %s" % (node.id, name))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            literal = len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+            if not literal:
+                add(node, "getattr", "%s with a name that is not a literal string is not allowed" % node.func.id)
+            elif dunder and (is_dunder(node.args[1].value) or node.args[1].value in _FRAME_ATTRS):
+                add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.args[1].value)
+    found.sort(key=lambda f: (f["line"], f["col"]))
+    return found[:_MAX_FINDINGS]
+
+
+def _policy_builtins(policy):
+    """The builtins the user's module runs with: its imports checked again,
+    and only the builtins the policy allows."""
+    import builtins
+
+    real_import = builtins.__import__
+    imports = set(policy.get("imports") or ())
+    names = policy.get("builtins")
+    forbidden = set(policy.get("forbidden") or ())
+    table = {k: v for k, v in builtins.__dict__.items() if (names is None or k in names) and k not in forbidden}
+
+    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level or name.split(".")[0] not in imports:
+            raise ImportError("import of %s is not allowed by policy %s" % (name, policy["name"]))
+        return real_import(name, globals, locals, fromlist, level)
+
+    table["__import__"] = guarded_import
+    table["__build_class__"] = builtins.__build_class__
+    return table
 
 
 def _call(func, args, kwargs, dumps):

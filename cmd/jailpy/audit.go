@@ -91,6 +91,9 @@ func openAudit(path, mode string, withText bool, spec *jail.Spec) (*auditLog, er
 		Run: a.run, UID: os.Getuid(), Jailpy: jailpyVersion(), Func: spec.Func, Policy: "none",
 		Source: auditSource{Name: filepath.Base(spec.Filename), SHA256: hex.EncodeToString(sum[:]), Bytes: len(spec.Source)},
 	}
+	if spec.Policy != nil {
+		a.base.Policy = spec.Policy.Name
+	}
 	if withText {
 		a.base.Text = string(spec.Source)
 	}

@@ -1,0 +1,103 @@
+package integration
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/jailpy/jailpy/jail"
+)
+
+// policyCase is one upload under one profile: accepted (it runs and
+// returns), or rejected with these rules, the first on line.
+type policyCase struct {
+	name, policy, src string
+	rules             []string // the findings' rules, in order; nil = accepted
+	line              int      // the first finding's line
+}
+
+// The seeds' bypasses of regex deny-lists, and the usual introspection
+// escapes, are each a clear finding under safe and math.
+var seedEscapes = []policyCase{
+	{"eval hidden in a multiline string (seed 003)", "", "x = '''\n#'''; eval('print(1)')\ndef main():\n    return 1\n", []string{"name"}, 2},
+	{"__builtins__.__dict__['eval'] (seed)", "", "def main():\n    return __builtins__.__dict__['eval']('1')\n", []string{"attribute", "name"}, 2},
+	{"__loader__.load_module('o''s') (seed)", "", "def main():\n    return __loader__.load_module('o''s')\n", []string{"name"}, 2},
+	{"__subclasses__ walk", "", "def main():\n    return ().__class__.__base__.__subclasses__()\n", []string{"attribute", "attribute", "attribute"}, 2},
+	{"frame walk", "", "import sys\ndef main():\n    return sys._getframe().f_back.f_globals\n", []string{"import", "attribute", "attribute"}, 1},
+	{"getattr with a computed name", "", "def main(n='__class__'):\n    return getattr(1, n)\n", []string{"getattr"}, 2},
+	{"open a file", "", "def main():\n    return open('/etc/passwd').read()\n", []string{"name"}, 2},
+	{"import os", "", "import os\ndef main():\n    return os.getcwd()\n", []string{"import"}, 1},
+}
+
+func TestPolicyProfiles(t *testing.T) {
+	var cases []policyCase
+	for _, profile := range []string{"safe", "math"} {
+		for _, c := range seedEscapes {
+			c.policy = profile
+			cases = append(cases, c)
+		}
+	}
+	cases = append(cases,
+		policyCase{"safe: classes, json, re", "safe", "import json, re\nclass P:\n    def __init__(self, v):\n        self.v = v\ndef main():\n    return json.dumps(re.findall('a', 'banana')) + str(P(1).v)\n", nil, 0},
+		policyCase{"safe: the example upload", "safe", exampleSrc, nil, 0},
+		policyCase{"math: the example upload (statistics imports its own modules)", "math", exampleSrc, nil, 0},
+		policyCase{"math: comprehensions, recursion, lambdas", "math", "import math\ndef fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\ndef main():\n    f = lambda x: x * 2\n    return [f(fact(i)) for i in range(5) if i % 2 == 0] + [math.floor(2.5)]\n", nil, 0},
+		policyCase{"math: a class", "math", "class A:\n    pass\ndef main():\n    return 1\n", []string{"syntax"}, 1},
+		policyCase{"math: with and json", "math", "import json\ndef main():\n    with x:\n        pass\n", []string{"import", "syntax", "syntax"}, 1},
+		policyCase{"math: a builtin outside its list", "math", "def main():\n    return type(1)\n", []string{"builtin"}, 2},
+		policyCase{"none: no policy, the escape just runs", "none", "def main():\n    return ().__class__.__name__\n", nil, 0},
+	)
+	for _, c := range cases {
+		t.Run(c.policy+": "+c.name, func(t *testing.T) {
+			r := jailpy(t, run{src: c.src, flags: []string{"--policy", c.policy}})
+			if c.rules == nil {
+				if r.Status == jail.StatusPolicy {
+					t.Fatalf("rejected: %s", r)
+				}
+				return
+			}
+			if r.Status != jail.StatusPolicy || r.code != 1 || r.Error == nil {
+				t.Fatalf("want policy: %s", r)
+			}
+			var rules []string
+			for _, f := range r.Findings {
+				rules = append(rules, f.Rule)
+				if f.Message == "" || f.Line == 0 || f.Col == 0 {
+					t.Errorf("finding without message or place: %+v", f)
+				}
+			}
+			// math also refuses syntax safe allows (Attribute is fine, but
+			// not every node): the rules it must hold at least.
+			got := strings.Join(rules, ",")
+			for _, want := range c.rules {
+				if !strings.Contains(got, want) {
+					t.Errorf("findings %s, want %v", got, c.rules)
+				}
+			}
+			if r.Error.Line != c.line || *r.Error != r.Findings[0] {
+				t.Errorf("first finding %+v, want line %d", r.Error, c.line)
+			}
+		})
+	}
+}
+
+// The import message names what is allowed, as a web app can show it.
+func TestPolicyMessagesAndUsage(t *testing.T) {
+	r := jailpy(t, run{src: "import os\ndef main():\n    pass\n", flags: []string{"--policy", "math"}})
+	if r.Status != jail.StatusPolicy || !strings.Contains(r.Error.Message, "import of `os` is not allowed; allowed modules: bisect, collections") {
+		t.Fatalf("message: %s", r)
+	}
+	if r := jailpy(t, run{src: scoreSrc, flags: []string{"--policy", "strict"}}); r.code != jail.ExitUsage {
+		t.Fatalf("unknown policy: %s", r)
+	}
+	b := runBatch(t, "import os\ndef f(x):\n    return x\n", "f", []string{"[1]", "[2]"}, "--policy", "safe")
+	if len(b.verdicts) != 2 || b.verdicts[0].Status != jail.StatusPolicy || b.verdicts[1].Status != jail.StatusPolicy || b.code != 1 {
+		t.Fatalf("batch: %+v, exit %d", b.verdicts, b.code)
+	}
+}
+
+const exampleSrc = `import statistics
+
+
+def main(values=(1, 2, 3, 4)):
+    return statistics.mean(values) - 0.5 * statistics.pstdev(values)
+`
