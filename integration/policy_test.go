@@ -39,6 +39,7 @@ func TestPolicyProfiles(t *testing.T) {
 	cases = append(cases,
 		policyCase{"safe: classes, json, re", "safe", "import json, re\nclass P:\n    def __init__(self, v):\n        self.v = v\ndef main():\n    return json.dumps(re.findall('a', 'banana')) + str(P(1).v)\n", nil, 0},
 		policyCase{"safe: the example upload", "safe", exampleSrc, nil, 0},
+		policyCase{"safe: from __future__ import", "safe", "from __future__ import annotations\nimport json\ndef main(x: int = 1) -> str:\n    return json.dumps(x)\n", nil, 0},
 		policyCase{"math: the example upload (statistics imports its own modules)", "math", exampleSrc, nil, 0},
 		policyCase{"math: comprehensions, recursion, lambdas", "math", "import math\ndef fact(n):\n    return 1 if n < 2 else n * fact(n - 1)\ndef main():\n    f = lambda x: x * 2\n    return [f(fact(i)) for i in range(5) if i % 2 == 0] + [math.floor(2.5)]\n", nil, 0},
 		policyCase{"math: a class", "math", "class A:\n    pass\ndef main():\n    return 1\n", []string{"syntax"}, 1},

@@ -215,9 +215,10 @@ def _policy_findings(source, filename, policy):
     imports = set(policy.get("imports") or ())
     forbidden = set(policy.get("forbidden") or ())
     allowed_builtins = policy.get("builtins")
+    allowed = ", ".join(sorted(imports)) or "none"
+    imports.add("__future__")  # compiler directives, always allowed
     nodes = set(policy["nodes"]) if policy.get("nodes") else None
     dunder = policy.get("dunder")
-    allowed = ", ".join(sorted(imports)) or "none"
     defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
     defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs + n.posonlyargs}
@@ -271,7 +272,7 @@ def _policy_builtins(policy):
     import builtins
 
     real_import = builtins.__import__
-    imports = set(policy.get("imports") or ())
+    imports = set(policy.get("imports") or ()) | {"__future__"}
     names = policy.get("builtins")
     forbidden = set(policy.get("forbidden") or ())
     table = {k: v for k, v in builtins.__dict__.items() if (names is None or k in names) and k not in forbidden}
