@@ -3,6 +3,7 @@ module github.com/jailpy/jailpy
 go 1.25
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/containerd/cgroups/v3 v3.1.3
 	github.com/seccomp/libseccomp-golang v0.11.1
 	github.com/urfave/cli/v2 v2.27.7

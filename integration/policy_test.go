@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -102,3 +103,31 @@ const exampleSrc = `import statistics
 def main(values=(1, 2, 3, 4)):
     return statistics.mean(values) - 0.5 * statistics.pstdev(values)
 `
+
+// TestPolicyFile: a TOML policy kept with the app: a base profile, its
+// own additions, default limits that flags still override; a misspelt
+// key or broken TOML is a one-line usage error.
+func TestPolicyFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pol := write("scoring.toml", "base = \"math\"\nforbidden = [\"print\"]\n[limits]\ntimeout = \"2s\"\nmemory = \"128MiB\"\n")
+	r := jailpy(t, run{src: "def main():\n    print(1)\n    return 2\n", flags: []string{"--policy", pol}})
+	if r.Status != jail.StatusPolicy || r.Error.Rule != "name" || !strings.Contains(r.Error.Message, "policy scoring") {
+		t.Fatalf("want print refused by policy scoring: %s", r)
+	}
+	r = jailpy(t, run{src: "import math\ndef main():\n    return math.floor(2.5)\n", flags: []string{"--policy", pol, "--timeout", "3s"}})
+	if r.Status != jail.StatusOK || r.Limits.TimeoutMS != 3000 || r.Limits.MemoryBytes != 128<<20 {
+		t.Fatalf("want ok with the file's memory and the flag's timeout: %s", r)
+	}
+	for _, bad := range []string{write("typo.toml", "imprts = [\"math\"]\n"), write("broken.toml", "imports = [\n"), write("limits.toml", "[limits]\nwall = \"1s\"\n")} {
+		if r := jailpy(t, run{src: scoreSrc, flags: []string{"--policy", bad}}); r.code != jail.ExitUsage || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s: %s", bad, r)
+		}
+	}
+}

@@ -64,7 +64,7 @@ func execCommand() *cli.Command {
 			&cli.IntFlag{Name: "uid", Value: jail.DefaultHostID, Usage: "host uid the jail runs as when jailpy runs as root"},
 			&cli.IntFlag{Name: "gid", Value: jail.DefaultHostID, Usage: "host gid the jail runs as when jailpy runs as root"},
 			&cli.BoolFlag{Name: "timings", Usage: "add timings_ms, where the run's time went stage by stage, to the verdict"},
-			&cli.StringFlag{Name: "policy", Value: "none", Usage: "check the source before it runs: none, safe or math"},
+			&cli.StringFlag{Name: "policy", Value: "none", Usage: "check the source before it runs: none, safe, math, or a policy FILE.toml"},
 			&cli.BoolFlag{Name: "batch", Usage: "many calls: stdin is JSON Lines, one argument array per line; stdout one verdict per line"},
 			&cli.StringFlag{Name: "batch-timeout", Usage: "with --batch: wall-clock limit of the whole batch (Go duration)"},
 			&cli.BoolFlag{Name: "fail-fast", Usage: "with --batch: stop after the first call that is not ok"},
@@ -176,7 +176,12 @@ func execSpec(c flagReader, file string, src []byte, stdin io.Reader) (*jail.Spe
 	default:
 		return nil, usagef("--cgroup %q: use auto, v2, v1 or none", spec.Cgroup.Want)
 	}
-	var err error
+	policy, defaults, err := loadPolicy(c.String("policy"))
+	if err != nil {
+		return nil, err
+	}
+	spec.Policy = policy
+	c = withDefaults{c, defaults} // a policy file's limits, where no flag says otherwise
 	if spec.Args, err = jsonFlag(c, stdin, "args", '['); err != nil {
 		return nil, err
 	}
@@ -185,9 +190,6 @@ func execSpec(c flagReader, file string, src []byte, stdin io.Reader) (*jail.Spe
 	}
 	if spec.Limits, err = limitsFromFlags(c); err != nil {
 		return nil, err
-	}
-	if spec.Policy, err = jail.PolicyByName(c.String("policy")); err != nil {
-		return nil, usagef("--policy: %v", err)
 	}
 	if spec.Python, err = rootfs.Resolve(c.String("python")); err != nil {
 		return nil, usagef("--python: %v", err)
