@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/jailpy/jailpy/jail"
@@ -171,5 +172,24 @@ func TestAuditLogBatchAndSource(t *testing.T) {
 	}
 	if string(entries[1].Args) != "[[3]]" || entries[2].Status != "error" || entries[2].Error != "ZeroDivisionError" {
 		t.Errorf("args or status not logged: %+v", entries)
+	}
+}
+
+// From the review: a batch whose lines cannot be logged exits 125 as a
+// single run does, and a FIFO with no reader is an error, not a jailpy
+// blocked in open(2) forever.
+func TestAuditLogBatchFailureAndFIFO(t *testing.T) {
+	needJail(t)
+	b := runBatch(t, scoreSrc, "score", []string{"[[1]]", "[[2]]"}, "--audit-log", "/dev/full")
+	if len(b.verdicts) != 2 || b.verdicts[0].Status != jail.StatusInternal || b.code != jail.ExitInternal {
+		t.Errorf("batch into /dev/full: %+v, exit %d", b.verdicts, b.code)
+	}
+	fifo := filepath.Join(t.TempDir(), "audit.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1]]", flags: []string{"--audit-log", fifo}})
+	if r.Status != jail.StatusInternal || !strings.Contains(r.Error.Message, "audit log") {
+		t.Errorf("FIFO with no reader: %s", r)
 	}
 }

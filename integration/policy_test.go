@@ -47,6 +47,14 @@ func TestPolicyProfiles(t *testing.T) {
 		policyCase{"math: with and json", "math", "import json\ndef main():\n    with x:\n        pass\n", []string{"import", "syntax", "syntax"}, 1},
 		policyCase{"math: a builtin outside its list", "math", "def main():\n    return type(1)\n", []string{"builtin"}, 2},
 		policyCase{"none: no policy, the escape just runs", "none", "def main():\n    return ().__class__.__name__\n", nil, 0},
+		// From the review of the policy layer: escapes it let through ...
+		policyCase{"safe: getattr under another name", "safe", "def main():\n    g = getattr\n    return g(print, '__se' + 'lf__')\n", []string{"getattr"}, 2},
+		policyCase{"safe: operator.attrgetter", "safe", "import operator\ndef main():\n    return operator.attrgetter('__cla' + 'ss__')(())\n", []string{"attribute"}, 3},
+		policyCase{"safe: a format field", "safe", "def main():\n    return '{0.__class__.__base__}'.format(())\n", []string{"format"}, 2},
+		policyCase{"safe: string.Formatter", "safe", "import string\ndef main():\n    return string.Formatter().get_field('0.x', [()], {})\n", []string{"attribute", "attribute"}, 3},
+		// ... and honest code it refused.
+		policyCase{"safe: slots, __all__, __new__, operator dunders, __qualname__", "safe", "__all__ = ['main']\nclass A:\n    __slots__ = ('v',)\n    def __new__(cls):\n        return super().__new__(cls)\n    def __add__(self, o):\n        return 1\ndef main():\n    return [A().__add__(1), type(1).__qualname__, __file__ != '']\n", nil, 0},
+		policyCase{"math: del, walrus, global, generators, more builtins", "math", "total = 0\ndef gen(n):\n    yield from range(n)\ndef main():\n    global total\n    xs = [1, 2, 3]\n    del xs[0]\n    if (n := len(xs)) > 1:\n        total = sum(gen(n))\n    try:\n        pass\n    except OverflowError:\n        pass\n    return [total, next(iter(xs)), ord(chr(65)), abs(complex(3, 4))]\n", nil, 0},
 	)
 	for _, c := range cases {
 		t.Run(c.policy+": "+c.name, func(t *testing.T) {
@@ -125,9 +133,34 @@ func TestPolicyFile(t *testing.T) {
 	if r.Status != jail.StatusOK || r.Limits.TimeoutMS != 3000 || r.Limits.MemoryBytes != 128<<20 {
 		t.Fatalf("want ok with the file's memory and the flag's timeout: %s", r)
 	}
-	for _, bad := range []string{write("typo.toml", "imprts = [\"math\"]\n"), write("broken.toml", "imports = [\n"), write("limits.toml", "[limits]\nwall = \"1s\"\n")} {
+	// From the review: empty lists mean none at all, not unset; a file
+	// with no base starts from safe; whole numbers are limits too.
+	empty := write("empty-lists.toml", "base = \"math\"\nbuiltins = []\nnodes = []\n")
+	if r := jailpy(t, run{src: "def main():\n    return len([1])\n", flags: []string{"--policy", empty}}); r.Status != jail.StatusPolicy {
+		t.Errorf("empty builtins and nodes lists allowed everything: %s", r)
+	}
+	if r := jailpy(t, run{src: "def main():\n    return eval('1')\n", flags: []string{"--policy", write("blank.toml", "")}}); r.Status != jail.StatusPolicy {
+		t.Errorf("a file with no base allowed eval: %s", r)
+	}
+	if r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1]]", flags: []string{"--policy", write("pids.toml", "[limits]\npids = 8\n")}}); r.Status != jail.StatusOK || r.Limits.Pids != 8 {
+		t.Errorf("pids = 8: %s", r)
+	}
+	for _, bad := range []string{write("typo.toml", "imprts = [\"math\"]\n"), write("broken.toml", "imports = [\n"), write("limits.toml", "[limits]\nwall = \"1s\"\n"), write("notable.toml", "limits = \"x\"\n")} {
 		if r := jailpy(t, run{src: scoreSrc, flags: []string{"--policy", bad}}); r.code != jail.ExitUsage || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%s: %s", bad, r)
 		}
+	}
+}
+
+// Finding columns count characters, and an attribute finding points at
+// the attribute, not at the start of its expression.
+func TestPolicyColumns(t *testing.T) {
+	r := jailpy(t, run{src: "def main():\n    s = \"\u00e9\u00e9\"; return eval(s)\n", flags: []string{"--policy", "safe"}})
+	if r.Status != jail.StatusPolicy || r.Error.Col != 22 {
+		t.Errorf("eval after two non-ASCII characters: col %d, want 22: %s", r.Error.Col, r)
+	}
+	r = jailpy(t, run{src: "def main():\n    return ().__class__.__base__\n", flags: []string{"--policy", "safe"}})
+	if r.Status != jail.StatusPolicy || len(r.Findings) != 2 || r.Findings[0].Col != 15 || r.Findings[1].Col != 25 {
+		t.Errorf("attribute columns: %+v", r.Findings)
 	}
 }

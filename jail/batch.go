@@ -21,7 +21,8 @@ type Batch struct {
 	// the batch, any other error stops it (Summary.Err).
 	Next func() (json.RawMessage, error)
 	// Emit receives each call's verdict, in input order, Index set, and
-	// the call's arguments (for an audit log).
+	// the call's arguments (for an audit log). It may change the verdict
+	// in place; the summary counts what it leaves.
 	Emit func(res *Result, args json.RawMessage) error
 	// Flush is called when no verdict is ready to follow the ones emitted,
 	// so a caller that buffers Emit can send them on.

@@ -240,8 +240,9 @@ func (d *batchRun) emit(res *Result, c call) {
 	d.mu.Unlock()
 	res.Version = Version
 	res.Index = &c.index
+	err := d.b.Emit(res, c.line) // it may change the verdict (an audit log that failed)
 	d.sum.note(res.Status)
-	if err := d.b.Emit(res, c.line); err != nil {
+	if err != nil {
 		if d.sum.Err == nil {
 			d.sum.Err = err
 		}

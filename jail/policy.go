@@ -16,11 +16,11 @@ type Policy struct {
 	Imports []string `json:"imports"`
 	// Builtins, when set, are the only builtins an upload may name; nil
 	// allows all but Forbidden.
-	Builtins []string `json:"builtins,omitempty"`
+	Builtins []string `json:"builtins"` // null: unset; []: none at all
 	// Forbidden are names an upload may never use: eval, open, ...
 	Forbidden []string `json:"forbidden"`
 	// Nodes, when set, are the only syntax (ast node classes) allowed.
-	Nodes []string `json:"nodes,omitempty"`
+	Nodes []string `json:"nodes"` // null: unset; []: none at all
 	// Dunder refuses every double-underscore attribute and name
 	// (__subclasses__, __globals__, __builtins__, __loader__, ...).
 	Dunder bool `json:"dunder"`
@@ -37,8 +37,10 @@ var forbiddenNames = []string{"eval", "exec", "compile", "open", "breakpoint", "
 // mathBuiltins are the builtins of the math profile.
 var mathBuiltins = []string{"abs", "all", "any", "bool", "dict", "divmod", "enumerate", "filter", "float", "frozenset",
 	"int", "isinstance", "len", "list", "map", "max", "min", "pow", "range", "reversed", "round", "set", "sorted",
-	"str", "sum", "tuple", "zip", "print", "True", "False", "None", "ValueError", "TypeError", "ZeroDivisionError",
-	"ArithmeticError", "IndexError", "KeyError", "Exception", "StopIteration"}
+	"str", "sum", "tuple", "zip", "print", "True", "False", "None", "iter", "next", "hash", "ord", "chr", "complex",
+	"callable", "slice", "bin", "hex", "oct", "ValueError", "TypeError", "ZeroDivisionError", "OverflowError",
+	"ArithmeticError", "FloatingPointError", "IndexError", "KeyError", "LookupError", "RuntimeError",
+	"RecursionError", "NotImplementedError", "AssertionError", "Exception", "StopIteration"}
 
 // mathNodes are the syntax of the math profile: literals, arithmetic,
 // comparisons, boolean logic, if/for/while, functions, comprehensions.
@@ -46,7 +48,8 @@ var mathNodes = []string{"Module", "Expr", "Constant", "Name", "Load", "Store", 
 	"BinOp", "UnaryOp", "BoolOp", "Compare", "IfExp", "Call", "keyword", "Attribute", "Subscript", "Slice", "Starred",
 	"Add", "Sub", "Mult", "Div", "FloorDiv", "Mod", "Pow", "MatMult", "LShift", "RShift", "BitOr", "BitXor", "BitAnd",
 	"UAdd", "USub", "Not", "Invert", "And", "Or", "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "In", "NotIn", "Is", "IsNot",
-	"Assign", "AugAssign", "AnnAssign", "If", "For", "While", "Break", "Continue", "Pass", "Return",
+	"Assign", "AugAssign", "AnnAssign", "NamedExpr", "Delete", "Global", "Nonlocal", "If", "For", "While", "Break",
+	"Continue", "Pass", "Return", "Yield", "YieldFrom",
 	"FunctionDef", "Lambda", "arguments", "arg", "ListComp", "SetComp", "DictComp", "GeneratorExp", "comprehension",
 	"Import", "ImportFrom", "alias", "Assert", "Raise", "Try", "ExceptHandler", "JoinedStr", "FormattedValue",
 	"Index", "ExtSlice", "Num", "Str", "NameConstant"}

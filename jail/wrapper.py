@@ -197,9 +197,21 @@ def _load(job, source):
 # The OS jail is the boundary; this only says "not allowed" clearly first.
 
 _MAX_FINDINGS = 50
-_HARMLESS_DUNDERS = {"__init__", "__name__", "__doc__", "__post_init__", "__repr__", "__str__", "__eq__", "__lt__", "__hash__", "__len__"}
+# Dunders that name a value's own behaviour or metadata, not the
+# interpreter's internals: a class defines and calls them honestly.
+_HARMLESS_DUNDERS = set(
+    "__init__ __new__ __post_init__ __name__ __qualname__ __doc__ __slots__ __all__ __file__ __version__"
+    " __repr__ __str__ __format__ __hash__ __bool__ __len__ __iter__ __next__ __reversed__ __contains__"
+    " __getitem__ __setitem__ __delitem__ __missing__ __enter__ __exit__ __call__ __index__ __int__ __float__"
+    " __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __neg__ __pos__ __abs__ __invert__ __round__ __floor__ __ceil__".split()
+    + ["__%s%s__" % (p, op) for p in ("", "r", "i") for op in
+       ("add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "pow", "lshift", "rshift", "and", "or", "xor")]
+)
+# Attributes that reach frames, code and other objects' attributes by name.
 _FRAME_ATTRS = {"f_globals", "f_locals", "f_builtins", "f_back", "f_code", "gi_frame", "gi_code", "cr_frame",
-                "cr_code", "ag_frame", "ag_code", "tb_frame", "tb_next", "co_code", "func_globals", "mro"}
+                "cr_code", "ag_frame", "ag_code", "tb_frame", "tb_next", "co_code", "func_globals", "mro",
+                "attrgetter", "methodcaller", "Formatter", "get_field", "format_field", "format_map"}
+_GETATTRS = ("getattr", "hasattr")
 
 
 def _policy_findings(source, filename, policy):
@@ -217,16 +229,26 @@ def _policy_findings(source, filename, policy):
     allowed_builtins = policy.get("builtins")
     allowed = ", ".join(sorted(imports)) or "none"
     imports.add("__future__")  # compiler directives, always allowed
-    nodes = set(policy["nodes"]) if policy.get("nodes") else None
+    nodes = set(policy["nodes"]) if policy.get("nodes") is not None else None
     dunder = policy.get("dunder")
     defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
     defined |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))}
     defined |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments) for a in n.args + n.kwonlyargs + n.posonlyargs}
     builtin_names = set(dir(builtins))
+    lines = source.splitlines()
+    direct = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     found = []
 
-    def add(node, rule, message):
-        found.append({"rule": rule, "message": message, "line": getattr(node, "lineno", 0), "col": getattr(node, "col_offset", -1) + 1})
+    def column(line, offset):
+        # ast counts UTF-8 bytes; a web app shows characters.
+        if 0 < line <= len(lines):
+            return len(lines[line - 1][:offset].decode("utf-8", "replace")) + 1
+        return offset + 1
+
+    def add(node, rule, message, offset=None):
+        line = getattr(node, "lineno", 0)
+        at = getattr(node, "col_offset", 0) if offset is None else offset
+        found.append({"rule": rule, "message": message, "line": line, "col": column(line, at)})
 
     def is_dunder(text):
         return text.startswith("__") and text.endswith("__") and text not in _HARMLESS_DUNDERS
@@ -247,16 +269,27 @@ def _policy_findings(source, filename, policy):
                 add(node, "import", "import of `%s` is not allowed; allowed modules: %s" % ("." * node.level + module, allowed))
         elif isinstance(node, ast.Attribute):
             if dunder and (is_dunder(node.attr) or node.attr in _FRAME_ATTRS):
-                add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.attr)
+                # Point at the attribute, not at the start of the chain.
+                end = getattr(node, "end_col_offset", None)
+                at = end - len(node.attr) if end is not None and node.end_lineno == node.lineno else None
+                add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.attr, at)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and dunder:
+            # "{0.__class__}".format(x) reaches attributes as getattr does.
+            if "{" in node.value and "__" in node.value and any("__" in part.split("}")[0] for part in node.value.split("{")[1:]):
+                add(node, "format", "a format field that reaches a double-underscore attribute is not allowed")
         elif isinstance(node, ast.Name):
-            if node.id in forbidden:
+            if node.id in _GETATTRS and dunder and id(node) not in direct:
+                add(node, "getattr", "`%s` may only be called directly, with a literal name" % node.id)
+            elif node.id in _FRAME_ATTRS and dunder:
+                add(node, "name", "`%s` is not allowed (it reaches attributes by name)" % node.id)
+            elif node.id in forbidden:
                 add(node, "name", "`%s` is not allowed by policy %s" % (node.id, name))
             elif dunder and is_dunder(node.id):
                 add(node, "name", "`%s` is not allowed (the interpreter's internals)" % node.id)
             elif (allowed_builtins is not None and isinstance(node.ctx, ast.Load) and node.id in builtin_names
                   and node.id not in allowed_builtins and node.id not in defined):
                 add(node, "builtin", "builtin `%s` is not allowed by policy %s" % (node.id, name))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _GETATTRS:
             literal = len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
             if not literal:
                 add(node, "getattr", "%s with a name that is not a literal string is not allowed" % node.func.id)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	"github.com/jailpy/jailpy/jail"
@@ -77,8 +78,14 @@ func openAudit(path, mode string, withText bool, spec *jail.Spec) (*auditLog, er
 	if path == "-" {
 		a.w = os.Stderr
 	} else {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		// O_NONBLOCK: a FIFO with no reader is an error now (ENXIO), not a
+		// jailpy blocked in open(2) forever; writes block as usual after.
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NONBLOCK, 0o600)
 		if err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		if err := syscall.SetNonblock(int(f.Fd()), false); err != nil {
+			f.Close()
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
 		a.w, a.file = f, f

@@ -50,7 +50,7 @@ func batchAction(c *cli.Context, file string, src []byte) error {
 	out := bufio.NewWriterSize(c.App.Writer, 64<<10)
 	b.Emit = func(res *jail.Result, args json.RawMessage) error {
 		if audit != nil {
-			res = audit.settle(res, audit.record(res, args, spec.Kwargs), c.App.ErrWriter)
+			*res = *audit.settle(res, audit.record(res, args, spec.Kwargs), c.App.ErrWriter)
 		}
 		return res.Encode(out)
 	}

@@ -54,6 +54,11 @@ func doctorAction(c *cli.Context) error {
 	}
 	h := host{procSys: "/proc/sys", euid: os.Geteuid()}
 	opts := cgroup.Options{Want: c.String("cgroup"), Parent: c.String("cgroup-parent")}
+	switch opts.Want {
+	case "auto", "v2", "v1", "none":
+	default:
+		return usagef("--cgroup %q: use auto, v2, v1 or none", opts.Want)
+	}
 	checks := []check{h.kernelCheck(), h.userNSCheck(), h.seccompCheck(), cgroupCheck(opts, h.euid)}
 	python, pyCheck := interpreterCheck(c.String("python"))
 	checks = append(checks, pyCheck)
@@ -164,6 +169,7 @@ func interpreterCheck(flag string) (string, check) {
 	plan, err := rootfs.PlanFor(python)
 	if err != nil {
 		c.Result, c.Detail = "fail", python+": "+err.Error()
+		c.Fix = "pass --python with a CPython 3.8+ binary"
 		return "", c
 	}
 	c.Result = "ok"

@@ -15,7 +15,7 @@ import (
 // grammar, and it reports keys it did not use, so a misspelt key is an
 // error rather than a silently ignored rule):
 //
-//	base = "math"                       # start from a built-in profile
+//	base = "math"                       # start from a built-in profile (default safe)
 //	imports = ["math", "statistics"]    # replace the base's lists ...
 //	builtins = ["abs", "len", "sum"]
 //	forbidden = ["print"]               # ... or add to its forbidden names
@@ -24,14 +24,14 @@ import (
 //	timeout = "2s"
 //	memory = "128MiB"
 type policyFile struct {
-	Name      string            `toml:"name"`
-	Base      string            `toml:"base"`
-	Imports   *[]string         `toml:"imports"`
-	Builtins  *[]string         `toml:"builtins"`
-	Forbidden []string          `toml:"forbidden"`
-	Nodes     *[]string         `toml:"nodes"`
-	Dunder    *bool             `toml:"dunder"`
-	Limits    map[string]string `toml:"limits"`
+	Name      string         `toml:"name"`
+	Base      string         `toml:"base"`
+	Imports   *[]string      `toml:"imports"`
+	Builtins  *[]string      `toml:"builtins"`
+	Forbidden []string       `toml:"forbidden"`
+	Nodes     *[]string      `toml:"nodes"`
+	Dunder    *bool          `toml:"dunder"`
+	Limits    map[string]any `toml:"limits"`
 }
 
 // policyLimits are the [limits] keys a policy file may set: the exec
@@ -55,16 +55,15 @@ func loadPolicy(value string) (*jail.Policy, map[string]string, error) {
 	if extra := meta.Undecoded(); len(extra) > 0 {
 		return nil, nil, usagef("--policy %s: unknown key %q", value, extra[0].String())
 	}
-	base := &jail.Policy{Name: "custom"}
-	if f.Base != "" {
-		b, err := jail.PolicyByName(f.Base)
-		if err != nil || b == nil {
-			return nil, nil, usagef("--policy %s: base %q: use safe or math", value, f.Base)
-		}
-		copied := *b
-		base = &copied
+	if f.Base == "" {
+		f.Base = "safe" // a file that names no base starts from safe, never from nothing
 	}
-	p := base
+	b, err := jail.PolicyByName(f.Base)
+	if err != nil || b == nil {
+		return nil, nil, usagef("--policy %s: base %q: use safe or math", value, f.Base)
+	}
+	copied := *b
+	p := &copied
 	p.Name = strings.TrimSuffix(filepath.Base(value), ".toml")
 	if f.Name != "" {
 		p.Name = f.Name
@@ -82,12 +81,24 @@ func loadPolicy(value string) (*jail.Policy, map[string]string, error) {
 		p.Dunder = *f.Dunder
 	}
 	p.Forbidden = append(append([]string{}, p.Forbidden...), f.Forbidden...)
-	for k := range f.Limits {
+	limits := map[string]string{}
+	for k, v := range f.Limits {
 		if !contains(policyLimits, k) {
 			return nil, nil, usagef("--policy %s: [limits] %q: use %s", value, k, strings.Join(policyLimits, ", "))
 		}
+		switch v := v.(type) {
+		case string:
+			limits[k] = v
+		case int64:
+			limits[k] = fmt.Sprint(v) // pids = 8; sizes in bytes
+		default:
+			return nil, nil, usagef("--policy %s: [limits] %s: a string (\"2s\", \"128MiB\") or a whole number", value, k)
+		}
 	}
-	return p, f.Limits, nil
+	if meta.IsDefined("limits") && meta.Type("limits") != "Hash" {
+		return nil, nil, usagef("--policy %s: limits must be a table ([limits])", value)
+	}
+	return p, limits, nil
 }
 
 // withDefaults reads flags from c, and from defaults for those not given.
