@@ -158,11 +158,7 @@ def f(i):
 // long argument line, a result far over --result.
 func TestBatchRegressionHonestBatches(t *testing.T) {
 	spin := "import time\ndef f(i):\n    t = time.process_time()\n    while time.process_time() - t < 0.05:\n        pass\n    return i\n"
-	var in bytes.Buffer
-	for i := 0; i < 60; i++ {
-		fmt.Fprintf(&in, "[%d]\n", i)
-	}
-	b := runBatchInput(t, spin, "f", in.Bytes(), 60*time.Second, "--cpu-time", "1s")
+	b := runBatchInput(t, spin, "f", numberedCalls(60), 60*time.Second, "--cpu-time", "1s")
 	if n := countStatus(b, jail.StatusOK); n != 60 || b.code != 0 {
 		t.Errorf("60 calls of 50 ms CPU under --cpu-time 1s: %d ok, exit %d", n, b.code)
 	}
@@ -173,12 +169,8 @@ func TestBatchRegressionHonestBatches(t *testing.T) {
 		needJail(t)
 		file := filepath.Join(t.TempDir(), "ok.py")
 		os.WriteFile(file, []byte("def f(x):\n    return x\n"), 0o644)
-		in.Reset()
-		for i := 0; i < 3000; i++ {
-			fmt.Fprintf(&in, "[%d]\n", i)
-		}
 		cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f --timeout 1s %s | (sleep 3; cat)", binary, python, file))
-		cmd.Stdin = &in
+		cmd.Stdin = bytes.NewReader(numberedCalls(3000))
 		out, err := cmd.Output()
 		if err != nil || bytes.Count(out, []byte(`"status":"ok"`)) != 3000 {
 			t.Errorf("3000 calls behind a slow reader: %v, %d ok", err, bytes.Count(out, []byte(`"status":"ok"`)))
@@ -217,12 +209,9 @@ func TestBatchRegressionStdoutClosed(t *testing.T) {
 	needJail(t)
 	file := filepath.Join(t.TempDir(), "slow.py")
 	os.WriteFile(file, []byte("import time\ndef f(i):\n    time.sleep(0.02)\n    return i\n"), 0o644)
-	var in bytes.Buffer
-	for i := 0; i < 200; i++ {
-		fmt.Fprintf(&in, "[%d]\n", i)
-	}
+	in := bytes.NewBuffer(numberedCalls(200))
 	cmd := exec.Command(binary, "exec", "--batch", "--python", python, "--func", "f", file)
-	cmd.Stdin = &in
+	cmd.Stdin = in
 	out, _ := cmd.StdoutPipe()
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
@@ -267,12 +256,9 @@ def f(i):
 `
 	file := filepath.Join(t.TempDir(), "hide.py")
 	os.WriteFile(file, []byte(src), 0o644)
-	var in bytes.Buffer
-	for i := 0; i < 400; i++ {
-		fmt.Fprintf(&in, "[%d]\n", i)
-	}
+	in := bytes.NewBuffer(numberedCalls(400))
 	cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f %s | (sleep 1; cat)", binary, python, file))
-	cmd.Stdin = &in
+	cmd.Stdin = in
 	out, _ := cmd.Output()
 	if !bytes.Contains(out, []byte(`"syscall":"socket"`)) {
 		t.Fatalf("the denied call was never reported:\n%s", grepNotOK(out))
@@ -289,12 +275,9 @@ func TestBatchRegressionSlowReaderKeepsClocks(t *testing.T) {
 	} {
 		file := filepath.Join(t.TempDir(), name+".py")
 		os.WriteFile(file, []byte(src), 0o644)
-		var in bytes.Buffer
-		for i := 0; i < 200; i++ {
-			fmt.Fprintf(&in, "[%d]\n", i)
-		}
+		in := bytes.NewBuffer(numberedCalls(200))
 		cmd := exec.Command("sh", "-c", fmt.Sprintf("%s exec --batch --python %s --func f --timeout 200ms --cpu-time 200ms %s | (sleep 2; cat)", binary, python, file))
-		cmd.Stdin = &in
+		cmd.Stdin = in
 		out, _ := cmd.Output()
 		if n := bytes.Count(out, []byte(`"status":"ok"`)); n != 200 {
 			t.Errorf("%s: %d of 200 ok behind a slow reader:\n%s", name, n, grepNotOK(out))
@@ -376,14 +359,19 @@ def f(i):
         t.join()
     return i
 `
-	var in bytes.Buffer
-	for i := 0; i < 300; i++ {
-		fmt.Fprintf(&in, "[%d]\n", i)
-	}
 	// --pids 64: under load the threads of earlier calls may not have
 	// left yet, and a thread the limit refuses is the call's own error.
-	b := runBatchInput(t, src, "f", in.Bytes(), 2*time.Minute, "--pids", "64")
+	b := runBatchInput(t, src, "f", numberedCalls(300), 2*time.Minute, "--pids", "64")
 	if ok, mem := countStatus(b, jail.StatusOK), countStatus(b, jail.StatusMemory); ok != 240 || mem != 60 {
 		t.Errorf("%d ok and %d memory of 300, want 240 and 60; exit %d", ok, mem, b.code)
 	}
+}
+
+// numberedCalls is a batch's input: n calls, [0] to [n-1].
+func numberedCalls(n int) []byte {
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "[%d]\n", i)
+	}
+	return b.Bytes()
 }

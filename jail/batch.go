@@ -36,8 +36,6 @@ type Batch struct {
 // Summary is how a batch ended.
 type Summary struct {
 	Calls   int    // verdicts emitted
-	OK      int    // of them ok
-	Jails   int    // jails started
 	Worst   Status // the most severe status emitted (by exit code); "" for none
 	Stopped string // why the batch stopped before its input ended, or ""
 	// Incident says how the last jail ended after its last call had been
@@ -58,9 +56,6 @@ func (s Summary) ExitCode() int {
 // note records one emitted verdict in the summary.
 func (s *Summary) note(st Status) {
 	s.Calls++
-	if st == StatusOK {
-		s.OK++
-	}
 	s.worst(st)
 }
 

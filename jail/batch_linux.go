@@ -135,7 +135,6 @@ func (d *batchRun) run(ctx context.Context) {
 			close(done)
 		}()
 		<-done
-		d.sum.Jails++
 		if s.fatal {
 			return
 		}

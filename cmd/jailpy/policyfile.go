@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -83,7 +84,7 @@ func loadPolicy(value string) (*jail.Policy, map[string]string, error) {
 	p.Forbidden = append(append([]string{}, p.Forbidden...), f.Forbidden...)
 	limits := map[string]string{}
 	for k, v := range f.Limits {
-		if !contains(policyLimits, k) {
+		if !slices.Contains(policyLimits, k) {
 			return nil, nil, usagef("--policy %s: [limits] %q: use %s", value, k, strings.Join(policyLimits, ", "))
 		}
 		switch v := v.(type) {
@@ -112,15 +113,6 @@ func (w withDefaults) String(name string) string {
 		return v
 	}
 	return w.flagReader.String(name)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // oneLine is err's message on one line, for a usage error.
