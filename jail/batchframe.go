@@ -44,7 +44,8 @@ func readCallFrame(r *bufio.Reader, max int64) (h callHead, body []byte, err err
 	if n == 0 {
 		return h, nil, errors.New("an empty frame")
 	}
-	if int64(n) > max {
+	if max < 0 || n > uint64(max) { // compared unsigned: 19 digits can pass int64's top
+
 		return h, nil, fmt.Errorf("%w: %d bytes, at most %d", errFrameTooBig, n, max)
 	}
 	body = make([]byte, n)

@@ -81,7 +81,8 @@ func TestReadCallFrame(t *testing.T) {
 		t.Fatalf("%+v %q %v", h, body, err)
 	}
 	for _, bad := range []string{"3 10 20 4096\nV1.5", "3 10 20 4096 9\nV1.5", "x 1 1 1 1\nV", "1 1 1 1 0\n", "1 1 1 1 200\n",
-		"-1 1 1 1 1\nV", "1  1 1 1 1\nV", "1 1 1 1 1 1\nVV", strings.Repeat("9", 120) + " 1 1 1 1\nV"} {
+		"-1 1 1 1 1\nV", "1  1 1 1 1\nV", "1 1 1 1 1 1\nVV", strings.Repeat("9", 120) + " 1 1 1 1\nV",
+		"1 1 1 1 9223372036854775808\nV", "1 1 1 1 9999999999999999999\nV"} {
 		if _, _, err := readCallFrame(bufio.NewReader(strings.NewReader(bad)), 100); err == nil {
 			t.Errorf("%q: accepted", bad)
 		}
