@@ -26,7 +26,7 @@ func TestDoctorOnThisHost(t *testing.T) {
 			t.Errorf("%s: %s: %s (fix: %s)", c.Check, c.Result, c.Detail, c.Fix)
 		}
 	}
-	if strings.Join(names, ",") != "kernel,user namespaces,seccomp,cgroup,interpreter,trial run" {
+	if strings.Join(names, ",") != "kernel,user namespaces,seccomp,cgroup,interpreter,cache,trial run,trial run, --policy safe" {
 		t.Errorf("checks: %v", names)
 	}
 }
@@ -43,5 +43,10 @@ func TestDoctorFailsAndRootfsShow(t *testing.T) {
 	out, err = exec.Command(binary, "rootfs", "show", "--python", python).Output()
 	if err != nil || !strings.Contains(string(out), python) || strings.Contains(string(out), " /etc") || strings.Contains(string(out), " /home") {
 		t.Errorf("rootfs show: %v\n%s", err, out)
+	}
+	// Under a policy the stdlib comes from the cache's copy of its modules.
+	out, err = exec.Command(binary, "rootfs", "show", "--python", python, "--policy", "math").Output()
+	if err != nil || !strings.Contains(string(out), "/modules-") {
+		t.Errorf("rootfs show --policy math: %v\n%s", err, out)
 	}
 }

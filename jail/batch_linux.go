@@ -89,7 +89,7 @@ func (d *batchRun) readInput() {
 func (d *batchRun) run(ctx context.Context) {
 	defer d.flush()
 	var err error
-	if d.plan, err = rootfs.PlanFor(d.spec.Python); err != nil {
+	if d.plan, err = planFor(ctx, d.spec); err != nil {
 		d.fatal("rootfs plan: " + err.Error())
 		return
 	}

@@ -79,3 +79,12 @@ func (l Limits) enforced(cg cgroup.Mode, note string) Enforced {
 		Cgroup: string(cg), CgroupNote: note,
 	}
 }
+
+// deref is *p, or the zero value for an unset limit.
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -37,6 +37,7 @@ func Run(ctx context.Context, spec *Spec) *Result {
 type run struct {
 	spec   *Spec
 	lim    Limits
+	plan   *rootfs.Plan // set ahead for a probe run; else planFor's
 	cgMode cgroup.Mode
 	cgNote string
 	clk    clock
@@ -67,9 +68,12 @@ func (r *run) kill(k killReason) {
 }
 
 func (r *run) run(ctx context.Context) *Result {
-	plan, err := rootfs.PlanFor(r.spec.Python)
-	if err != nil {
-		return internalResult("rootfs plan: " + err.Error())
+	plan := r.plan
+	if plan == nil {
+		var err error
+		if plan, err = planFor(ctx, r.spec); err != nil {
+			return internalResult("rootfs plan: " + err.Error())
+		}
 	}
 	code := wrapperCode(plan.Python)
 	fault.Point("plan")
@@ -364,14 +368,6 @@ func writeConfig(c *child, cfg *initConfig) error {
 		err = cerr
 	}
 	return err
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // ms is a duration in milliseconds, rounded to a microsecond.

@@ -2,7 +2,12 @@
 
 package jail
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"github.com/jailpy/jailpy/rootfs"
+)
 
 // IsInit reports whether this process is a jail's init; never, off Linux.
 func IsInit() bool { return false }
@@ -16,4 +21,14 @@ func Run(ctx context.Context, spec *Spec) *Result {
 	r := internalResult("jailpy needs Linux: namespaces, cgroups and seccomp")
 	r.Version = Version
 	return r
+}
+
+// PlanFor fails closed off Linux, like Run.
+func PlanFor(ctx context.Context, spec *Spec) (*rootfs.Plan, error) {
+	return nil, errors.New("jailpy needs Linux: namespaces, cgroups and seccomp")
+}
+
+// RunBatch fails closed off Linux, like Run.
+func RunBatch(ctx context.Context, spec *Spec, b Batch) Summary {
+	return Summary{Stopped: "jailpy needs Linux: namespaces, cgroups and seccomp", Err: errors.New("jailpy needs Linux")}
 }

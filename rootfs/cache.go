@@ -32,8 +32,9 @@ type cacheFile struct {
 // the cache entry is still valid.
 //
 // The cache lives in $XDG_CACHE_HOME/jailpy, else $HOME/.cache/jailpy (so
-// /root/.cache/jailpy for root), created 0700. A plan decides which host
-// paths get mounted into the jail, so a cache directory or file that
+// /root/.cache/jailpy for root), else $TMPDIR/jailpy-UID, created 0700.
+// A plan decides which host paths get mounted into the jail, so a cache
+// directory or file that
 // another user could write is an escape: unless both are owned by the
 // effective uid and not writable by group or others, the cache is ignored
 // and the plan computed every time (one interpreter probe, ~20-50 ms).
@@ -45,7 +46,7 @@ func PlanFor(python string) (*Plan, error) {
 	c := openCache()
 	if c != nil {
 		defer c.Close()
-		if p := loadPlan(c, abs); p != nil {
+		if p := loadPlan(c, cacheName(abs), abs); p != nil {
 			return p, nil
 		}
 	}
@@ -53,13 +54,13 @@ func PlanFor(python string) (*Plan, error) {
 	// of the old one under stamps of the new one: compare before and after.
 	real, _ := filepath.EvalSymlinks(abs)
 	key := stampOf(real)
-	p, inputs, err := buildPlan(abs)
+	p, inputs, err := buildPlan(abs, nil)
 	if err != nil {
 		return nil, err
 	}
 	if c != nil && real == p.Python && stampOf(real) == key {
 		// A cache that cannot be written costs time, not correctness.
-		_ = storePlan(c, abs, p, inputs)
+		_ = storePlan(c, cacheName(abs), abs, p, inputs)
 	}
 	return p, nil
 }
@@ -68,11 +69,41 @@ func PlanFor(python string) (*Plan, error) {
 // that can be trusted. The checks are made on the opened directory, not
 // its path, so a rename after the check cannot substitute another one.
 func openCache() *os.Root {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return nil
+	r, _ := openCacheDir()
+	return r
+}
+
+// openCacheDir is openCache, and the directory's path. A service user
+// often has no home it can write (www-data's is /var/www, owned by root),
+// so when the user cache directory cannot be used the cache falls back to
+// $TMPDIR/jailpy-UID, under the same checks: a directory someone else
+// made there first is not ours, and is not used.
+func openCacheDir() (*os.Root, string) {
+	var dirs []string
+	if base, err := os.UserCacheDir(); err == nil {
+		dirs = append(dirs, filepath.Join(base, "jailpy"))
 	}
-	dir := filepath.Join(base, "jailpy")
+	dirs = append(dirs, filepath.Join(os.TempDir(), fmt.Sprintf("jailpy-%d", os.Geteuid())))
+	for _, dir := range dirs {
+		if r := openTrusted(dir); r != nil {
+			return r, dir
+		}
+	}
+	return nil, ""
+}
+
+// CacheDir is the cache directory runs use, or "" when no directory can
+// be trusted (runs then work without a cache, and a policy's run fails).
+func CacheDir() string {
+	r, dir := openCacheDir()
+	if r != nil {
+		r.Close()
+	}
+	return dir
+}
+
+// openTrusted opens dir, made 0700 if missing, when only we can write it.
+func openTrusted(dir string) *os.Root {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil
 	}
@@ -112,9 +143,10 @@ func readTrusted(c *os.Root, name string, max int64) []byte {
 	return data
 }
 
-// loadPlan returns the cached plan for python if every stamp still holds.
-func loadPlan(c *os.Root, python string) *Plan {
-	data := readTrusted(c, cacheName(python), maxCacheFile)
+// loadPlan returns the cached plan name for python if every stamp still
+// holds.
+func loadPlan(c *os.Root, name, python string) *Plan {
+	data := readTrusted(c, name, maxCacheFile)
 	if data == nil {
 		return nil
 	}
@@ -136,7 +168,7 @@ func loadPlan(c *os.Root, python string) *Plan {
 // storePlan writes the cache entry atomically: readers see the old file or
 // the new one, never a torn one. There is no fsync: a file lost or emptied
 // by a crash fails to parse and is rebuilt.
-func storePlan(c *os.Root, python string, p *Plan, inputs []string) error {
+func storePlan(c *os.Root, name, python string, p *Plan, inputs []string) error {
 	cf := cacheFile{Format: planFormat, Python: python, Stamps: []stamp{stampOf(python)}}
 	for _, in := range inputs {
 		if in != python {
@@ -148,7 +180,7 @@ func storePlan(c *os.Root, python string, p *Plan, inputs []string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(c, cacheName(python), data)
+	return writeAtomic(c, name, data)
 }
 
 // writeAtomic writes a cache file so that readers see the old file or the

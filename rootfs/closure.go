@@ -17,6 +17,8 @@ type closure struct {
 	envDirs []string
 	missing []string
 	inputs  []string
+	narrow  *narrowing // nil for the full plan
+	sysDirs []string   // the real paths of sys.path's directories
 }
 
 // addSysPath binds every existing sys.path entry (the stdlib zip, the
@@ -48,6 +50,7 @@ func (c *closure) addSysPath(f *pythonFacts) ([]*elfObject, error) {
 		if !fi.IsDir() {
 			continue
 		}
+		c.sysDirs = append(c.sysDirs, real)
 		ents, err := os.ReadDir(real)
 		if err != nil {
 			return nil, fmt.Errorf("rootfs: plan: read %s: %w", real, err)
@@ -57,6 +60,9 @@ func (c *closure) addSysPath(f *pythonFacts) ([]*elfObject, error) {
 				continue
 			}
 			path := filepath.Join(real, de.Name())
+			if c.narrow != nil && !c.narrow.keeps(path) {
+				continue
+			}
 			m, err := readELF(path, c.search.exe)
 			if err != nil || !c.search.exe.compatible(m) {
 				continue

@@ -41,7 +41,7 @@ func needRoot(t testing.TB, why string) {
 func planOrSkip(t testing.TB, python string) *Plan {
 	t.Helper()
 	needFile(t, python)
-	p, _, err := buildPlan(python)
+	p, _, err := buildPlan(python, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

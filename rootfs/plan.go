@@ -107,9 +107,10 @@ func (p *Plan) validate() error {
 
 // buildPlan computes the plan for python from scratch: the binary, its
 // loader, the interpreter's sys.path (one probe run), and the DT_NEEDED
-// closure of the binary and of every extension module on sys.path. It
-// also returns the host paths the plan depends on, for the cache.
-func buildPlan(python string) (*Plan, []string, error) {
+// closure of the binary and of every extension module on sys.path (of
+// only the modules n keeps, when narrowing). It also returns the host
+// paths the plan depends on, for the cache.
+func buildPlan(python string, n *narrowing) (*Plan, []string, error) {
 	abs, err := filepath.Abs(python)
 	if err != nil {
 		return nil, nil, fmt.Errorf("rootfs: plan %s: %w", python, err)
@@ -135,7 +136,7 @@ func buildPlan(python string) (*Plan, []string, error) {
 		sysDirs = []string{"/lib64", "/usr/lib64", "/lib", "/usr/lib"}
 	}
 	s := newLibSearch(exe, sysDirs, known)
-	c := closure{search: s, tree: t, loaded: map[string]bool{}}
+	c := closure{search: s, tree: t, loaded: map[string]bool{}, narrow: n}
 	if exe.interp != "" {
 		// The loader is mapped by the kernel, not searched for; it then
 		// answers to its soname, so libc's DT_NEEDED on it is not a search.
@@ -183,6 +184,11 @@ func buildPlan(python string) (*Plan, []string, error) {
 		p.Env = []string{"LD_LIBRARY_PATH=" + strings.Join(c.envDirs, ":")}
 	}
 	p.Missing = c.missing
+	if n != nil {
+		if err := n.swap(t, c.sysDirs); err != nil {
+			return nil, nil, err
+		}
+	}
 	p.Entries = t.sorted()
 	if err := p.validate(); err != nil {
 		return nil, nil, err

@@ -64,7 +64,7 @@ func reachable(p *Plan, path string) bool {
 
 func TestPlanDebian(t *testing.T) {
 	needFile(t, debianPython)
-	p, inputs, err := buildPlan(debianPython)
+	p, inputs, err := buildPlan(debianPython, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestPlanDebian(t *testing.T) {
 
 func TestPlanPyenv(t *testing.T) {
 	needFile(t, pyenvPython)
-	p, _, err := buildPlan(pyenvPython)
+	p, _, err := buildPlan(pyenvPython, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

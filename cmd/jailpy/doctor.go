@@ -62,8 +62,9 @@ func doctorAction(c *cli.Context) error {
 	checks := []check{h.kernelCheck(), h.userNSCheck(), h.seccompCheck(), cgroupCheck(opts, h.euid)}
 	python, pyCheck := interpreterCheck(c.String("python"))
 	checks = append(checks, pyCheck)
+	checks = append(checks, cacheCheck(rootfs.CacheDir()))
 	if python != "" {
-		checks = append(checks, trialCheck(python, opts))
+		checks = append(checks, trialCheck(python, opts, nil), trialCheck(python, opts, jail.Policies["safe"]))
 	}
 	failed := printChecks(c.App.Writer, checks, c.Bool("json"))
 	if failed {
@@ -182,12 +183,34 @@ func interpreterCheck(flag string) (string, check) {
 	return python, c
 }
 
-// trialCheck runs one real call through the whole jail.
-func trialCheck(python string, opts cgroup.Options) check {
-	spec := &jail.Spec{Source: []byte("def main():\n    return 42\n"), Filename: "doctor.py", Func: "main",
+// cacheCheck says where plans and policies' module copies are kept.
+// Without a cache every run probes the interpreter (~20-50 ms more) and a
+// run under a policy cannot start: the copy of its modules lives there.
+func cacheCheck(dir string) check {
+	c := check{Name: "cache", Result: "ok", Detail: dir}
+	switch {
+	case dir == "":
+		c.Result, c.Detail = "fail", "no cache directory only this user can write"
+		c.Fix = "give the user a home it owns, or set XDG_CACHE_HOME to a directory it owns (mode 0700); runs under --policy need one"
+	case strings.HasPrefix(dir, os.TempDir()+"/"):
+		c.Result = "warn"
+		c.Detail += " (the user's home has none it can write; a reboot empties it)"
+		c.Fix = "set XDG_CACHE_HOME to a directory the user owns, mode 0700"
+	}
+	return c
+}
+
+// trialCheck runs one real call through the whole jail; with a policy,
+// through the plan narrowed to its modules.
+func trialCheck(python string, opts cgroup.Options, policy *jail.Policy) check {
+	src, name := "def main():\n    return 42\n", "trial run"
+	if policy != nil {
+		src, name = "import statistics\ndef main():\n    return int(statistics.mean([41, 43]))\n", "trial run, --policy "+policy.Name
+	}
+	spec := &jail.Spec{Source: []byte(src), Filename: "doctor.py", Func: "main", Policy: policy,
 		Python: python, Limits: jail.DefaultLimits(), Cgroup: opts, UID: jail.DefaultHostID, GID: jail.DefaultHostID}
 	res := jail.Run(context.Background(), spec)
-	c := check{Name: "trial run", Result: "ok", Detail: fmt.Sprintf("ok in %.1f ms, cgroup %s", res.WallMS, res.Limits.Cgroup)}
+	c := check{Name: name, Result: "ok", Detail: fmt.Sprintf("ok in %.1f ms, cgroup %s", res.WallMS, res.Limits.Cgroup)}
 	if res.Status != jail.StatusOK || string(res.Value) != "42" {
 		c.Result = "fail"
 		c.Detail = "status " + string(res.Status)

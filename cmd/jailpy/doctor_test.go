@@ -86,3 +86,16 @@ func TestDoctorPrintsAndFails(t *testing.T) {
 		t.Error("an all-ok list reported failed")
 	}
 }
+
+func TestDoctorCacheCheck(t *testing.T) {
+	for _, c := range []struct{ dir, result string }{
+		{"/home/app/.cache/jailpy", "ok"},
+		{filepath.Join(os.TempDir(), "jailpy-33"), "warn"},
+		{"", "fail"},
+	} {
+		got := cacheCheck(c.dir)
+		if got.Result != c.result || got.Result != "ok" && got.Fix == "" {
+			t.Errorf("%q: %+v, want %s with a fix", c.dir, got, c.result)
+		}
+	}
+}

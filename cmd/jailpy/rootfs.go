@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jailpy/jailpy/cgroup"
+	"github.com/jailpy/jailpy/jail"
 	"github.com/jailpy/jailpy/rootfs"
 )
 
@@ -18,6 +21,7 @@ func rootfsCommand() *cli.Command {
 			Usage: "print the mount plan for an interpreter: every host path the jail sees, read-only",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "python", Usage: "interpreter (default: python3 on PATH, resolved to the real binary)"},
+				&cli.StringFlag{Name: "policy", Value: "none", Usage: "the plan of runs under this policy: none, safe, math or FILE.toml (only the modules it allows and what they import are mounted)"},
 				&cli.BoolFlag{Name: "json", Usage: "print the plan as JSON"},
 			},
 			Action:       rootfsShowAction,
@@ -35,7 +39,12 @@ func rootfsShowAction(c *cli.Context) error {
 	if err != nil {
 		return usagef("--python: %v", err)
 	}
-	plan, err := rootfs.PlanFor(python)
+	policy, _, err := loadPolicy(c.String("policy"))
+	if err != nil {
+		return err
+	}
+	spec := &jail.Spec{Python: python, Policy: policy, UID: jail.DefaultHostID, GID: jail.DefaultHostID, Cgroup: cgroup.Options{Want: "auto"}}
+	plan, err := jail.PlanFor(context.Background(), spec)
 	if err != nil {
 		fmt.Fprintf(c.App.ErrWriter, "jailpy: %v\n", err)
 		return exitCode(1)

@@ -1,0 +1,266 @@
+package rootfs
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A policy with an import allow-list narrows the plan: the jail sees only
+// the stdlib modules the interpreter, the wrapper and the allowed modules
+// import (ctypes, socket, subprocess and the rest are absent, so a bypass
+// of the policy's own checks still finds nothing to load). Binding each
+// module file would cost one mount per file (~130 for the safe profile,
+// a few ms per run); instead the needed files are copied once into a
+// directory in the cache, named by what it holds, and that one directory
+// is bound where the stdlib was.
+
+// Modules is the set of module files a narrowed plan keeps.
+type Modules struct {
+	// Files are host paths of module files (.py sources, package
+	// __init__.py, extension .so) as the interpreter reported them.
+	Files []string `json:"files"`
+	// CacheTag is sys.implementation.cache_tag ("cpython-311"): each
+	// source's compiled __pycache__/NAME.TAG.pyc is kept with it, so the
+	// jail does not compile the stdlib at every start.
+	CacheTag string `json:"cache_tag"`
+}
+
+// PlanForModules returns python's plan narrowed to the module files probe
+// names. key identifies what probe is asked (the allow-list); on a cache
+// miss probe is called with the full plan, and the answer is cached with
+// stamps of everything it was derived from, like PlanFor's.
+func PlanForModules(python, key string, probe func(full *Plan) (*Modules, error)) (*Plan, error) {
+	abs, err := filepath.Abs(python)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs: plan %s: %w", python, err)
+	}
+	c, dir := openCacheDir()
+	if c == nil {
+		// Without a cache there is nowhere to keep the copied modules;
+		// failing closed beats running with the whole stdlib.
+		return nil, fmt.Errorf("rootfs: a policy's plan needs a cache directory only this user can write, for the copy of its modules: $XDG_CACHE_HOME/jailpy, $HOME/.cache/jailpy or %s (see jailpy doctor)", filepath.Join(os.TempDir(), fmt.Sprintf("jailpy-%d", os.Geteuid())))
+	}
+	defer c.Close()
+	name := narrowName(abs, key)
+	if p := loadPlan(c, name, abs); p != nil {
+		return p, nil
+	}
+	full, err := PlanFor(abs)
+	if err != nil {
+		return nil, err
+	}
+	mods, err := probe(full)
+	if err != nil {
+		return nil, err
+	}
+	real, _ := filepath.EvalSymlinks(abs)
+	stamp := stampOf(real)
+	p, inputs, err := buildPlan(abs, &narrowing{mods: mods, cache: c, dir: dir})
+	if err != nil {
+		return nil, err
+	}
+	if real == p.Python && stampOf(real) == stamp {
+		_ = storePlan(c, name, abs, p, inputs)
+	}
+	return p, nil
+}
+
+func narrowName(python, key string) string {
+	sum := sha256.Sum256([]byte(python + "\x00" + key))
+	return fmt.Sprintf("plan-%x.json", sum[:12])
+}
+
+// narrowing is buildPlan's state for a narrowed plan.
+type narrowing struct {
+	mods  *Modules
+	cache *os.Root // where the copies are made
+	dir   string   // its host path, for the bind sources
+	keep  map[string]bool
+}
+
+// keeps reports whether the module file path (a real path) is wanted.
+func (n *narrowing) keeps(path string) bool {
+	return n.kept()[path]
+}
+
+// kept is the set of kept files by real path.
+func (n *narrowing) kept() map[string]bool {
+	if n.keep == nil {
+		n.keep = map[string]bool{}
+		for _, f := range n.mods.Files {
+			if real, err := filepath.EvalSymlinks(f); err == nil {
+				n.keep[real] = true
+			}
+		}
+	}
+	return n.keep
+}
+
+// swap replaces each outermost bound directory of sys.path with a copy
+// holding only the kept files below it, and every sys.path directory
+// inside it (lib-dynload is also CPython's landmark for its prefix).
+// Entries below a swapped directory are copied into it, not bound.
+func (n *narrowing) swap(t *tree, sysDirs []string) error {
+	var dirs []string
+	for _, d := range sysDirs {
+		if e, ok := t.entries[d]; ok && e.Kind == Dir {
+			dirs = append(dirs, d)
+		}
+	}
+	for _, d := range dirs {
+		if under(d, dirs) {
+			continue
+		}
+		var files, mkdirs []string
+		for f := range n.kept() {
+			if strings.HasPrefix(f, d+"/") {
+				files = append(files, f)
+			}
+		}
+		for p, e := range t.entries {
+			if !strings.HasPrefix(p, d+"/") {
+				continue
+			}
+			switch e.Kind {
+			case File:
+				files = append(files, p)
+			case Dir:
+				mkdirs = append(mkdirs, p)
+			}
+			delete(t.entries, p) // an Empty mask has nothing to hide in the copy
+		}
+		src, err := n.copyTree(d, files, mkdirs)
+		if err != nil {
+			return err
+		}
+		t.entries[d] = Entry{Kind: Dir, Path: d, Source: src}
+		t.inputs = append(t.inputs, src)
+	}
+	return nil
+}
+
+// copyTree makes (or finds) the cache directory holding files and mkdirs,
+// all below root, at their paths relative to it, and returns its host path.
+// Its name is a digest of what it holds, including each file's stamp, so
+// an upgraded stdlib gets a new copy and an existing one is never changed.
+func (n *narrowing) copyTree(root string, files, mkdirs []string) (string, error) {
+	var all []string
+	for _, f := range files {
+		all = append(all, f)
+		if pyc := n.compiled(f); pyc != "" {
+			all = append(all, pyc)
+		}
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	slices.Sort(mkdirs)
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\x00%s\x00", planFormat, root)
+	for _, f := range all {
+		fmt.Fprintf(h, "%s\x00%+v\x00", f, stampOf(f))
+	}
+	for _, d := range mkdirs {
+		fmt.Fprintf(h, "dir %s\x00", d)
+	}
+	name := "modules-" + hex.EncodeToString(h.Sum(nil)[:12])
+	if fi, err := n.cache.Lstat(name); err == nil && fi.IsDir() {
+		return filepath.Join(n.dir, name), nil
+	}
+	tmp := fmt.Sprintf(".%s.%d.%d.tmp", name, os.Getpid(), time.Now().UnixNano())
+	if err := n.fill(tmp, root, all, mkdirs); err != nil {
+		_ = n.cache.RemoveAll(tmp)
+		return "", fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
+	}
+	if err := n.cache.Rename(tmp, name); err != nil {
+		_ = n.cache.RemoveAll(tmp)
+		// Another run made the same copy first: the name says it is the same.
+		if fi, err2 := n.cache.Lstat(name); err2 != nil || !fi.IsDir() {
+			return "", fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
+		}
+	}
+	return filepath.Join(n.dir, name), nil
+}
+
+// compiled is the stdlib's own .pyc of a source file, if it has one.
+func (n *narrowing) compiled(f string) string {
+	if !strings.HasSuffix(f, ".py") || n.mods.CacheTag == "" || strings.ContainsAny(n.mods.CacheTag, "/\x00") {
+		return ""
+	}
+	stem := strings.TrimSuffix(filepath.Base(f), ".py")
+	pyc := filepath.Join(filepath.Dir(f), "__pycache__", stem+"."+n.mods.CacheTag+".pyc")
+	if fi, err := os.Lstat(pyc); err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return pyc
+}
+
+// fill copies into the new cache directory tmp. Modes are made readable
+// by all (the jail runs as another uid when jailpy is root) and mtimes
+// kept, which CPython checks a .pyc against.
+func (n *narrowing) fill(tmp, root string, files, mkdirs []string) error {
+	if err := n.cache.Mkdir(tmp, 0o755); err != nil {
+		return err
+	}
+	for _, d := range mkdirs {
+		rel, _ := filepath.Rel(root, d)
+		if err := n.mkdirAll(filepath.Join(tmp, rel)); err != nil {
+			return err
+		}
+	}
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f)
+		dst := filepath.Join(tmp, rel)
+		if err := n.mkdirAll(filepath.Dir(dst)); err != nil {
+			return err
+		}
+		if err := n.copyFile(f, dst); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (n *narrowing) mkdirAll(rel string) error {
+	if err := n.cache.MkdirAll(rel, 0o755); err != nil {
+		return err
+	}
+	// MkdirAll's mode is masked by the umask; the jail must traverse.
+	return n.cache.Chmod(rel, 0o755)
+}
+
+func (n *narrowing) copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file", src)
+	}
+	out, err := n.cache.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := n.cache.Chmod(dst, fi.Mode().Perm()&0o755|0o444); err != nil {
+		return err
+	}
+	return n.cache.Chtimes(dst, fi.ModTime(), fi.ModTime())
+}
