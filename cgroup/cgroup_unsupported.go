@@ -34,3 +34,12 @@ func DetectFor(Options) (mode Mode, reason string) { return Detect() }
 
 // Reap removes stale run cgroups: there are none off Linux.
 func Reap(Options) (removed int, err error) { return 0, nil }
+
+// Host is the host's cgroup layout; there is none off Linux.
+type Host struct{ Layout string }
+
+// Describe says there are no cgroups off Linux.
+func Describe() Host { return Host{Layout: "none"} }
+
+// String is one line for doctor.
+func (h Host) String() string { return "host " + h.Layout }

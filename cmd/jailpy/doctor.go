@@ -83,10 +83,14 @@ func printChecks(w io.Writer, checks []check, asJSON bool) (failed bool) {
 		json.NewEncoder(w).Encode(map[string]any{"checks": checks, "ok": !failed})
 		return failed
 	}
+	width := 0
 	for _, ch := range checks {
-		fmt.Fprintf(w, "%-4s  %-18s %s\n", ch.Result, ch.Name, ch.Detail)
+		width = max(width, len(ch.Name))
+	}
+	for _, ch := range checks {
+		fmt.Fprintf(w, "%-4s  %-*s  %s\n", ch.Result, width, ch.Name, ch.Detail)
 		if ch.Fix != "" {
-			fmt.Fprintf(w, "      %-18s fix: %s\n", "", ch.Fix)
+			fmt.Fprintf(w, "      %-*s  fix: %s\n", width, "", ch.Fix)
 		}
 	}
 	return failed
@@ -149,6 +153,7 @@ func cgroupCheck(opts cgroup.Options, euid int) check {
 	if reason != "" {
 		c.Detail += " (" + reason + ")"
 	}
+	c.Detail += "; " + cgroup.Describe().String()
 	if mode == cgroup.None {
 		c.Result = "warn"
 		c.Fix = "as root, cgroup v2 or v1 with the memory and pids controllers; as another user, a delegated v2 cgroup (systemd-run --user -p Delegate=yes --scope ...) passed as --cgroup-parent"
