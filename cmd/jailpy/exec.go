@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"unicode/utf8"
 
@@ -49,6 +50,7 @@ func execCommand() *cli.Command {
 		ArgsUsage: "FILE",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "func", Value: "main", Usage: "function to call"},
+			&cli.StringFlag{Name: "filename", Usage: "the file name the code sees in tracebacks and __file__ (default: FILE's base name; for a source on a pipe, /dev/fd/N)"},
 			&cli.StringFlag{Name: "args", Value: "[]", Usage: "JSON array of positional arguments; - reads it from stdin"},
 			&cli.StringFlag{Name: "kwargs", Value: "{}", Usage: "JSON object of keyword arguments"},
 			&cli.StringFlag{Name: "timeout", Value: d.Wall.String(), Usage: "wall-clock limit (Go duration)"},
@@ -167,6 +169,13 @@ func execSpec(c flagReader, file string, src []byte, stdin io.Reader) (*jail.Spe
 	}
 	if spec.UID <= 0 || spec.GID <= 0 {
 		return nil, usagef("--uid and --gid must be unprivileged host ids, not 0 (the jail would own root's files)")
+	}
+	if c.IsSet("filename") {
+		name := c.String("filename")
+		if name == "" || len(name) > 255 || strings.ContainsAny(name, "/\x00\n\r") || name == "." || name == ".." {
+			return nil, usagef("--filename %q: a base name, without / or control characters, of at most 255 bytes", name)
+		}
+		spec.Filename = name
 	}
 	if !funcName.MatchString(spec.Func) {
 		return nil, usagef("--func %q is not a Python identifier", spec.Func)
