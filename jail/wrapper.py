@@ -237,6 +237,9 @@ def _policy_findings(source, filename, policy):
     builtin_names = set(dir(builtins))
     lines = source.splitlines()
     direct = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    # Names an import binds to a module: their private attributes
+    # (random._os, collections._sys) are how modules reach each other.
+    modules = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     found = []
 
     def column(line, offset):
@@ -273,6 +276,11 @@ def _policy_findings(source, filename, policy):
                 end = getattr(node, "end_col_offset", None)
                 at = end - len(node.attr) if end is not None and node.end_lineno == node.lineno else None
                 add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.attr, at)
+            elif (dunder and node.attr.startswith("_") and isinstance(node.value, ast.Name)
+                  and node.value.id in modules):
+                end = getattr(node, "end_col_offset", None)
+                at = end - len(node.attr) if end is not None and node.end_lineno == node.lineno else None
+                add(node, "attribute", "attribute `%s` of module `%s` is private, not allowed" % (node.attr, node.value.id), at)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and dunder:
             # "{0.__class__}".format(x) reaches attributes as getattr does.
             if "{" in node.value and "__" in node.value and any("__" in part.split("}")[0] for part in node.value.split("{")[1:]):
@@ -310,10 +318,43 @@ def _policy_builtins(policy):
     forbidden = set(policy.get("forbidden") or ())
     table = {k: v for k, v in builtins.__dict__.items() if (names is None or k in names) and k not in forbidden}
 
+    views = {}
+    module_type = type(builtins)
+    modules = sys.modules
+
+    def view(mod):
+        """What the upload sees of an allowed module: its public names,
+        and of the modules among them only its own submodules, so that
+        random._os or statistics.sys is not a way to os and sys. A copy,
+        made once: the upload's changes to it stay in it."""
+        v = views.get(mod.__name__)
+        if v is None:
+            v = views[mod.__name__] = module_type(mod.__name__, mod.__doc__)
+            for k, val in list(mod.__dict__.items()):
+                if not k.startswith("_") and not isinstance(val, module_type):
+                    setattr(v, k, val)
+        prefix = mod.__name__ + "."
+        for k, val in list(mod.__dict__.items()):
+            # A submodule, by name or as sys.modules registers it (os.path
+            # is posixpath).
+            sub = isinstance(val, module_type) and (val.__name__ == prefix + k or modules.get(prefix + k) is val)
+            if sub and k not in v.__dict__:
+                setattr(v, k, view(val))
+        return v
+
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level or name.split(".")[0] not in imports:
             raise ImportError("import of %s is not allowed by policy %s" % (name, policy["name"]))
-        return real_import(name, globals, locals, fromlist, level)
+        mod = real_import(name, globals, locals, fromlist, level)
+        if name == "__future__" or not isinstance(mod, module_type):
+            return mod
+        # Submodules the import loaded appear on their parents' views.
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            parent = modules.get(".".join(parts[:i]))
+            if parent is not None:
+                view(parent)
+        return view(mod)
 
     table["__import__"] = guarded_import
     table["__build_class__"] = builtins.__build_class__
