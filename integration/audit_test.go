@@ -139,6 +139,11 @@ func TestAuditLogWriteFailures(t *testing.T) {
 			if c.status == jail.StatusInternal && !strings.Contains(r.Error.Message, "audit") {
 				t.Fatalf("internal verdict does not say why: %s", r)
 			}
+			// The limits are reported as they were asked, whether the jail
+			// ran (the disk was full after it) or not: never zeros.
+			if lim := r.Limits; lim.TimeoutMS != 5000 || lim.MemoryBytes == 0 || lim.Cgroup == "" {
+				t.Fatalf("limits of the verdict: %+v", lim)
+			}
 		})
 	}
 	for _, flags := range [][]string{{"--audit-source"}, {"--audit-errors", "warn"}, {"--audit-log", "x", "--audit-errors", "maybe"}} {

@@ -88,3 +88,8 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// Unstarted is how a verdict shows the limits of a run that never
+// started (jailpy refused it before any jail was made): as they would
+// have been, under no cgroup, and note says why.
+func (l Limits) Unstarted(note string) Enforced { return l.enforced(cgroup.None, note) }

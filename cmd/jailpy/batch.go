@@ -70,7 +70,7 @@ func batchAction(c *cli.Context, file string, src []byte) error {
 		fmt.Fprintf(c.App.ErrWriter, "jailpy: write the verdicts: %v\n", sum.Err)
 		return exitCode(jail.ExitInternal)
 	case sum.Stopped != "":
-		fmt.Fprintf(c.App.ErrWriter, "jailpy: batch stopped after %d of its calls: %s\n", sum.Calls, sum.Stopped)
+		fmt.Fprintf(c.App.ErrWriter, "jailpy: batch stopped with %d verdicts given: %s\n", sum.Calls, sum.Stopped)
 	case sum.Incident != "":
 		fmt.Fprintf(c.App.ErrWriter, "jailpy: after its last call was answered, code it left running ended the jail: %s\n", sum.Incident)
 	}

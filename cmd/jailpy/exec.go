@@ -141,7 +141,8 @@ func startAudit(c *cli.Context, spec *jail.Spec) (*auditLog, *jail.Result, error
 		return nil, nil, nil
 	}
 	r := &jail.Result{Version: jail.Version, Status: jail.StatusInternal,
-		Error: &jail.ErrorInfo{Message: err.Error() + " (--audit-errors fail: nothing ran)"}}
+		Error:  &jail.ErrorInfo{Message: err.Error() + " (--audit-errors fail: nothing ran)"},
+		Limits: spec.Limits.Unstarted("no jail was made: the run did not start")}
 	return nil, r, nil
 }
 

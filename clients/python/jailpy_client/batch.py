@@ -20,7 +20,7 @@ from .errors import EXIT_CODES, JailError, JailpyError, NotRun, Verdict, from_ve
 from .run import DEFAULT_GRACE
 
 # How jailpy reports, on stderr, a batch that did not end with its input.
-_STOPPED = re.compile(r"batch stopped after \d+ of its calls: (.*)")
+_STOPPED = re.compile(r"batch stopped with \d+ verdicts given: (.*)")
 _INCIDENT = re.compile(r"after its last call was answered, code it left running ended the jail: (.*)")
 _DESCRIBED = re.compile(r"(\w+)(?: \(([^)]*)\))?(?:: (.*))?")
 # The verdict field an incident's "(detail)" stands for, by status.
