@@ -9,9 +9,20 @@ import (
 
 func TestReap(t *testing.T) {
 	requireV1(t)
+	// A parent of this test's own: every jailpy on the host (go test runs
+	// the integration tests alongside) reaps the default parent, and would
+	// take the stale runs planted below before this Reap could.
+	opts := Options{Want: "v1", Parent: fmt.Sprintf("/jailpy-test-reap-%d", os.Getpid())}
+	for _, name := range v1Hierarchies {
+		p := "/sys/fs/cgroup/" + name + opts.Parent
+		if os.Mkdir(p, 0o755) != nil {
+			t.Skipf("cannot make %s", p)
+		}
+		t.Cleanup(func() { os.Remove(p) })
+	}
 	// Our own live run: Reap must leave it (it also keeps the parents).
-	live := mustNew(t, Options{Want: "v1"}, Limits{})
-	l, err := probeV1(Options{})
+	live := mustNew(t, opts, Limits{})
+	l, err := probeV1(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +64,7 @@ func TestReap(t *testing.T) {
 	cmd := startAdded(t, stale, "/bin/sh", "-c", "read x; exec sleep 30")
 	waitProcs(t, stale.dirs[0], 1)
 
-	n, err := Reap(Options{Want: "v1"})
+	n, err := Reap(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +85,7 @@ func TestReap(t *testing.T) {
 			t.Errorf("live run removed: %v", err)
 		}
 	}
-	if n, err := Reap(Options{Want: "v1"}); n != 0 || err != nil {
+	if n, err := Reap(opts); n != 0 || err != nil {
 		t.Errorf("second Reap = %d, %v", n, err)
 	}
 }
