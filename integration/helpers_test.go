@@ -86,6 +86,7 @@ type run struct {
 	pathPython bool            // no --python: jailpy finds python3 on PATH
 	started    func(*exec.Cmd) // called once jailpy has started
 	binary     string          // the jailpy binary; "" = the one under test
+	dir        string          // jailpy's working directory; "" = the test's
 }
 
 // result is one verdict plus how jailpy exited.
@@ -148,6 +149,7 @@ func jailpyNamed(t *testing.T, pattern string, r run) result {
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = strings.NewReader(r.stdin)
 	cmd.Env = r.env
+	cmd.Dir = r.dir
 	if r.rootless {
 		needRoot(t)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: rootlessUID, Gid: rootlessUID}}

@@ -173,7 +173,7 @@ func TestPolicyFile(t *testing.T) {
 	if r := jailpy(t, run{src: scoreSrc, fn: "score", args: "[[1]]", flags: []string{"--policy", write("pids.toml", "[limits]\npids = 8\n")}}); r.Status != jail.StatusOK || r.Limits.Pids != 8 {
 		t.Errorf("pids = 8: %s", r)
 	}
-	for _, bad := range []string{write("typo.toml", "imprts = [\"math\"]\n"), write("broken.toml", "imports = [\n"), write("limits.toml", "[limits]\nwall = \"1s\"\n"), write("notable.toml", "limits = \"x\"\n")} {
+	for _, bad := range []string{write("typo.toml", "imprts = [\"math\"]\n"), write("broken.toml", "imports = [\n"), write("limits.toml", "[limits]\nwall = \"1s\"\n"), write("notable.toml", "limits = \"x\"\n"), write("relative.toml", "imports = [\".ctypes\"]\n"), write("comma.toml", "imports = [\"ctypes,math\"]\n"), write("dotted.toml", "imports = [\"os.path\"]\n")} {
 		if r := jailpy(t, run{src: scoreSrc, flags: []string{"--policy", bad}}); r.code != jail.ExitUsage || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%s: %s", bad, r)
 		}

@@ -343,6 +343,13 @@ def _policy_builtins(policy):
         return v
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if type(fromlist) is list and not level:
+            # The interpreter importing for itself, from C (PyImport_Import
+            # passes a list; import statements pass None or a tuple), under
+            # the upload's frame: time.strptime's _strptime, astimezone's
+            # time, 3.12's _pylong. The upload's own reach to this path is
+            # calling __import__, which the checks refuse by name.
+            return real_import(name, globals, locals, fromlist, level)
         if level or name.split(".")[0] not in imports:
             raise ImportError("import of %s is not allowed by policy %s" % (name, policy["name"]))
         mod = real_import(name, globals, locals, fromlist, level)

@@ -78,18 +78,33 @@ func openCache() *os.Root {
 // so when the user cache directory cannot be used the cache falls back to
 // $TMPDIR/jailpy-UID, under the same checks: a directory someone else
 // made there first is not ours, and is not used.
+//
+// The path returned is the directory's real path (bind sources are opened
+// without following symlinks, and a home may be one).
 func openCacheDir() (*os.Root, string) {
-	var dirs []string
-	if base, err := os.UserCacheDir(); err == nil {
-		dirs = append(dirs, filepath.Join(base, "jailpy"))
+	if base, err := os.UserCacheDir(); err == nil && filepath.IsAbs(base) {
+		if r, real := openTrusted(filepath.Join(base, "jailpy"), false); r != nil {
+			return r, real
+		}
 	}
-	dirs = append(dirs, filepath.Join(os.TempDir(), fmt.Sprintf("jailpy-%d", os.Geteuid())))
-	for _, dir := range dirs {
-		if r := openTrusted(dir); r != nil {
-			return r, dir
+	if dir := fallbackCacheDir(); dir != "" {
+		// In a shared directory the name is anyone's to take: a symlink
+		// there is someone else's, not ours to follow.
+		if r, real := openTrusted(dir, true); r != nil {
+			return r, real
 		}
 	}
 	return nil, ""
+}
+
+// fallbackCacheDir is $TMPDIR/jailpy-UID, or "" when TMPDIR is relative
+// (it would land in the caller's working directory).
+func fallbackCacheDir() string {
+	tmp := os.TempDir()
+	if !filepath.IsAbs(tmp) {
+		return ""
+	}
+	return filepath.Join(tmp, fmt.Sprintf("jailpy-%d", os.Geteuid()))
 }
 
 // CacheDir is the cache directory runs use, or "" when no directory can
@@ -102,21 +117,36 @@ func CacheDir() string {
 	return dir
 }
 
-// openTrusted opens dir, made 0700 if missing, when only we can write it.
-func openTrusted(dir string) *os.Root {
+// openTrusted opens dir, made 0700 if missing, when only we can write it,
+// and returns its real path, checked to be the directory opened.
+func openTrusted(dir string, noSymlink bool) (*os.Root, string) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil
+		return nil, ""
+	}
+	if noSymlink {
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
+			return nil, ""
+		}
 	}
 	r, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil
+		return nil, ""
 	}
 	fi, err := r.Stat(".")
 	if err != nil || trusted(fi) != nil {
 		r.Close()
-		return nil
+		return nil, ""
 	}
-	return r
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		r.Close()
+		return nil, ""
+	}
+	if rfi, err := os.Stat(real); err != nil || !os.SameFile(fi, rfi) {
+		r.Close()
+		return nil, ""
+	}
+	return r, real
 }
 
 func cacheName(python string) string {

@@ -40,7 +40,13 @@ func (c *closure) addSysPath(f *pythonFacts) ([]*elfObject, error) {
 		// moves its mtime); stamping each module would double the cost
 		// of a cache hit.
 		c.inputs = append(c.inputs, sp)
-		if _, err := os.Stat(sp); err != nil {
+		fi, err := os.Stat(sp)
+		if err != nil {
+			continue
+		}
+		if c.narrow != nil && !fi.IsDir() {
+			// A stdlib zip would bring every module in it; the narrowed
+			// copy holds the ones wanted, from the directories.
 			continue
 		}
 		real, fi, err := c.tree.add(sp)

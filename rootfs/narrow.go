@@ -30,6 +30,9 @@ type Modules struct {
 	// source's compiled __pycache__/NAME.TAG.pyc is kept with it, so the
 	// jail does not compile the stdlib at every start.
 	CacheTag string `json:"cache_tag"`
+	// Builtin are the modules compiled into the interpreter binary
+	// (sys.builtin_module_names): present in any plan, narrowed or not.
+	Builtin []string `json:"builtin"`
 }
 
 // PlanForModules returns python's plan narrowed to the module files probe
@@ -45,7 +48,7 @@ func PlanForModules(python, key string, probe func(full *Plan) (*Modules, error)
 	if c == nil {
 		// Without a cache there is nowhere to keep the copied modules;
 		// failing closed beats running with the whole stdlib.
-		return nil, fmt.Errorf("rootfs: a policy's plan needs a cache directory only this user can write, for the copy of its modules: $XDG_CACHE_HOME/jailpy, $HOME/.cache/jailpy or %s (see jailpy doctor)", filepath.Join(os.TempDir(), fmt.Sprintf("jailpy-%d", os.Geteuid())))
+		return nil, fmt.Errorf("rootfs: a policy's plan needs a cache directory only this user can write, for the copy of its modules: $XDG_CACHE_HOME/jailpy, $HOME/.cache/jailpy or %s (see jailpy doctor)", orNone(fallbackCacheDir()))
 	}
 	defer c.Close()
 	name := narrowName(abs, key)
@@ -136,21 +139,35 @@ func (n *narrowing) swap(t *tree, sysDirs []string) error {
 			}
 			delete(t.entries, p) // an Empty mask has nothing to hide in the copy
 		}
-		src, err := n.copyTree(d, files, mkdirs)
+		src, copied, err := n.copyTree(d, files, mkdirs)
 		if err != nil {
 			return err
 		}
 		t.entries[d] = Entry{Kind: Dir, Path: d, Source: src}
+		// Every directory on either side is stamped: an upgrade installs
+		// by rename (collections/ moves, the stdlib's top does not), and a
+		// tmp cleaner deleting one file of the copy moves its directory.
+		for _, f := range copied {
+			for dir := filepath.Dir(f); strings.HasPrefix(dir, d); dir = filepath.Dir(dir) {
+				t.inputs = append(t.inputs, dir)
+				rel, _ := filepath.Rel(d, dir)
+				t.inputs = append(t.inputs, filepath.Join(src, rel))
+				if dir == d {
+					break
+				}
+			}
+		}
 		t.inputs = append(t.inputs, src)
 	}
 	return nil
 }
 
 // copyTree makes (or finds) the cache directory holding files and mkdirs,
-// all below root, at their paths relative to it, and returns its host path.
+// all below root, at their paths relative to it, and returns its host path
+// and the host files copied (with the .pyc files).
 // Its name is a digest of what it holds, including each file's stamp, so
 // an upgraded stdlib gets a new copy and an existing one is never changed.
-func (n *narrowing) copyTree(root string, files, mkdirs []string) (string, error) {
+func (n *narrowing) copyTree(root string, files, mkdirs []string) (string, []string, error) {
 	var all []string
 	for _, f := range files {
 		all = append(all, f)
@@ -170,22 +187,85 @@ func (n *narrowing) copyTree(root string, files, mkdirs []string) (string, error
 		fmt.Fprintf(h, "dir %s\x00", d)
 	}
 	name := "modules-" + hex.EncodeToString(h.Sum(nil)[:12])
+	want := manifest(root, all)
 	if fi, err := n.cache.Lstat(name); err == nil && fi.IsDir() {
-		return filepath.Join(n.dir, name), nil
+		if n.intact(name, want) {
+			return filepath.Join(n.dir, name), all, nil
+		}
+		// Damaged (a tmp cleaner, a hand): set aside, never patched in
+		// place, since a running jail may have it bound.
+		aside := fmt.Sprintf(".%s.%d.%d.damaged", name, os.Getpid(), time.Now().UnixNano())
+		if err := n.cache.Rename(name, aside); err == nil {
+			_ = n.cache.RemoveAll(aside)
+		}
 	}
+	n.sweep()
 	tmp := fmt.Sprintf(".%s.%d.%d.tmp", name, os.Getpid(), time.Now().UnixNano())
 	if err := n.fill(tmp, root, all, mkdirs); err != nil {
 		_ = n.cache.RemoveAll(tmp)
-		return "", fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
+		return "", nil, fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
 	}
 	if err := n.cache.Rename(tmp, name); err != nil {
 		_ = n.cache.RemoveAll(tmp)
 		// Another run made the same copy first: the name says it is the same.
-		if fi, err2 := n.cache.Lstat(name); err2 != nil || !fi.IsDir() {
-			return "", fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
+		if !n.intact(name, want) {
+			return "", nil, fmt.Errorf("rootfs: copying the policy's modules into the cache: %w", err)
 		}
 	}
-	return filepath.Join(n.dir, name), nil
+	return filepath.Join(n.dir, name), all, nil
+}
+
+// copyEntry is one file of a copy as it must be: its size and mtime.
+type copyEntry struct {
+	Size  int64
+	Mtime int64
+}
+
+// manifest is what the copy of files (below root) must hold.
+func manifest(root string, files []string) map[string]copyEntry {
+	m := make(map[string]copyEntry, len(files))
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f)
+		if fi, err := os.Stat(f); err == nil {
+			m[rel] = copyEntry{fi.Size(), fi.ModTime().UnixNano()}
+		}
+	}
+	return m
+}
+
+// intact checks the copy name against want, one lstat per file: paid only
+// when a plan is built, not per run.
+func (n *narrowing) intact(name string, want map[string]copyEntry) bool {
+	for rel, e := range want {
+		fi, err := n.cache.Lstat(filepath.Join(name, rel))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.Size || fi.ModTime().UnixNano() != e.Mtime {
+			return false
+		}
+	}
+	return true
+}
+
+// sweep removes what a killed jailpy left half made (.modules-*.tmp) or
+// set aside, once it is an hour old: no live copy takes that long.
+func (n *narrowing) sweep() {
+	f, err := n.cache.Open(".")
+	if err != nil {
+		return
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return
+	}
+	for _, de := range ents {
+		name := de.Name()
+		if !strings.HasPrefix(name, ".modules-") || !(strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".damaged")) {
+			continue
+		}
+		if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			_ = n.cache.RemoveAll(name)
+		}
+	}
 }
 
 // compiled is the stdlib's own .pyc of a source file, if it has one.
@@ -263,4 +343,11 @@ func (n *narrowing) copyFile(src, dst string) error {
 		return err
 	}
 	return n.cache.Chtimes(dst, fi.ModTime(), fi.ModTime())
+}
+
+func orNone(dir string) string {
+	if dir == "" {
+		return "none ($TMPDIR is not absolute)"
+	}
+	return dir
 }

@@ -24,6 +24,9 @@ type Plan struct {
 	// found, as "soname (needed by path)". Those modules fail to import
 	// inside as they do outside; doctor output can show them.
 	Missing []string `json:"missing,omitempty"`
+	// Builtin, for a plan narrowed to a policy's modules, lists the
+	// modules compiled into the interpreter, which no plan can leave out.
+	Builtin []string `json:"builtin,omitempty"`
 }
 
 // Kind says how an Entry appears in the jail.
@@ -188,6 +191,7 @@ func buildPlan(python string, n *narrowing) (*Plan, []string, error) {
 		if err := n.swap(t, c.sysDirs); err != nil {
 			return nil, nil, err
 		}
+		p.Builtin = n.mods.Builtin
 	}
 	p.Entries = t.sorted()
 	if err := p.validate(); err != nil {

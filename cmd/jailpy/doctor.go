@@ -199,7 +199,7 @@ func cacheCheck(dir string) check {
 		c.Fix = "give the user a home it owns, or set XDG_CACHE_HOME to a directory it owns (mode 0700); runs under --policy need one"
 	case strings.HasPrefix(dir, os.TempDir()+"/"):
 		c.Result = "warn"
-		c.Detail += " (the user's home has none it can write; a reboot empties it)"
+		c.Detail += " (the fallback: neither $XDG_CACHE_HOME/jailpy nor $HOME/.cache/jailpy could be made or trusted; a reboot or a tmp cleaner empties it)"
 		c.Fix = "set XDG_CACHE_HOME to a directory the user owns, mode 0700"
 	}
 	return c

@@ -70,6 +70,14 @@ func loadPolicy(value string) (*jail.Policy, map[string]string, error) {
 		p.Name = f.Name
 	}
 	if f.Imports != nil {
+		// Top-level module names only: the checks compare the first
+		// component, and a name like ".ctypes" or "a,b" would mean one
+		// thing to them and another to the import system.
+		for _, name := range *f.Imports {
+			if !funcName.MatchString(name) {
+				return nil, nil, usagef("--policy %s: imports: %q is not a top-level module name (an identifier; submodules come with their package)", value, name)
+			}
+		}
 		p.Imports = *f.Imports
 	}
 	if f.Builtins != nil {

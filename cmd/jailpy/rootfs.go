@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,6 +67,9 @@ func rootfsShowAction(c *cli.Context) error {
 	}
 	for _, v := range plan.Env {
 		fmt.Fprintf(w, "env      %s\n", v)
+	}
+	if len(plan.Builtin) > 0 {
+		fmt.Fprintf(w, "builtin  %s (compiled into the interpreter: no plan leaves them out)\n", strings.Join(plan.Builtin, ", "))
 	}
 	for _, m := range plan.Missing {
 		fmt.Fprintf(w, "missing  %s\n", m)
