@@ -12,21 +12,21 @@ import (
 )
 
 // tryImports imports each module the way a bypass of the policy's checks
-// would (the policy file below turns the dunder checks off, and an
-// __import__ called like the interpreter's own C imports passes the
-// import guard), and says what came of it: "ok", "absent" (no such
+// would (the policy file below turns the dunder checks off, and a stdlib
+// function's globals hold the real builtins), and says what came of it: "ok", "absent" (no such
 // module in the jail) or "builtin" (compiled into the interpreter: no
 // plan can leave it out).
-const tryImports = `def main(names):
-    imp = __builtins__["__import__"]
-    sys = imp("sys", None, None, [])
+const tryImports = `import random
+def main(names):
+    imp = random.choice.__globals__["__builtins__"]["__import__"]
+    sys = imp("sys")
     out = {}
     for n in names:
         if n in sys.builtin_module_names:
             out[n] = "builtin"
             continue
         try:
-            imp(n, None, None, [])
+            imp(n)
             out[n] = "ok"
         except ImportError:
             out[n] = "absent"
@@ -45,7 +45,7 @@ var capabilityModules = []string{"_ctypes", "ctypes", "_socket", "socket", "_pos
 func TestPolicyPlanLeavesOutModules(t *testing.T) {
 	args, _ := json.Marshal([]any{capabilityModules})
 	pol := filepath.Join(workDir, "math-no-dunder.toml")
-	if err := os.WriteFile(pol, []byte("base = \"safe\"\ndunder = false\nimports = [\"math\"]\n"), 0o644); err != nil {
+	if err := os.WriteFile(pol, []byte("base = \"safe\"\ndunder = false\nimports = [\"random\"]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	outcomes := func(r result) map[string]string {
@@ -73,7 +73,7 @@ func TestPolicyPlanLeavesOutModules(t *testing.T) {
 			case narrow[m] == "absent":
 				absent++
 			case narrow[m] == "ok" && (cpart == "" || narrow[cpart] != "builtin"):
-				t.Errorf("%s: %s imports under a policy that allows only math", py, m)
+				t.Errorf("%s: %s imports under a policy that allows only random", py, m)
 			}
 		}
 		if narrow["_ctypes"] != "absent" || narrow["ctypes"] != "absent" {
@@ -201,6 +201,16 @@ func TestPolicyPlanCache(t *testing.T) {
 		os.Remove(stale[0])
 	}
 	expect(t, call(), jail.StatusOK)
+
+	// A module added to the copy widens the jail: the copy is replaced.
+	planted := filepath.Join(copies[0], "lib-dynload", "planted.py")
+	if err := os.WriteFile(planted, []byte("X = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, call(), jail.StatusOK)
+	if _, err := os.Stat(planted); err == nil {
+		t.Errorf("a file added to the copy is still there after the next run")
+	}
 
 	// A cache reached through a symlink (a home that is one) works.
 	link := filepath.Join(t.TempDir(), "cache-link")

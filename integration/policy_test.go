@@ -24,12 +24,16 @@ var seedEscapes = []policyCase{
 	{"__loader__.load_module('o''s') (seed)", "", "def main():\n    return __loader__.load_module('o''s')\n", []string{"name"}, 2},
 	{"__subclasses__ walk", "", "def main():\n    return ().__class__.__base__.__subclasses__()\n", []string{"attribute", "attribute", "attribute"}, 2},
 	{"frame walk", "", "import sys\ndef main():\n    return sys._getframe().f_back.f_globals\n", []string{"import", "attribute", "attribute"}, 1},
-	{"getattr with a computed name", "", "def main(n='__class__'):\n    return getattr(1, n)\n", []string{"getattr"}, 2},
+	{"getattr with a computed name", "", "def main(n='__class__'):\n    return getattr(1, n)\n", []string{"string", "getattr"}, 1},
 	{"open a file", "", "def main():\n    return open('/etc/passwd').read()\n", []string{"name"}, 2},
 	{"import os", "", "import os\ndef main():\n    return os.getcwd()\n", []string{"import"}, 1},
 	// Found by the review of the Django example: allowed modules hold
 	// the others as attributes.
 	{"a module's private attribute (random._os)", "", "import random\ndef main():\n    return random._os.getcwd()\n", []string{"attribute"}, 3},
+	// Found by the second review: an annotation string that
+	// singledispatch evaluates, and a helper imported under an alias.
+	{"code in an annotation string", "", "import functools\n@functools.singledispatch\ndef d(x):\n    return 0\ndef k(x: \"__import__('os', None, None, [])\"):\n    return 1\ndef main():\n    d.register(k)\n", []string{"string"}, 5},
+	{"a helper imported under an alias", "safe", "from operator import attrgetter as g\ndef main():\n    return g('x')(1)\n", []string{"import"}, 1},
 }
 
 // moduleReach are the same reach through modules, hidden from the syntax
@@ -59,6 +63,7 @@ func TestPolicyProfiles(t *testing.T) {
 		policyCase{"math: with and json", "math", "import json\ndef main():\n    with x:\n        pass\n", []string{"import", "syntax", "syntax"}, 1},
 		policyCase{"math: a builtin outside its list", "math", "def main():\n    return type(1)\n", []string{"builtin"}, 2},
 		policyCase{"none: no policy, the escape just runs", "none", "def main():\n    return ().__class__.__name__\n", nil, 0},
+		policyCase{"safe: __main__, docstrings, dunders in prose, harmless module dunders", "safe", "\"\"\"Calls __import__ nowhere.\"\"\"\nimport json, typing, collections\ndef main():\n    \"\"\"Uses __dict__ only in this docstring.\"\"\"\n    if __name__ == '__main__':\n        pass\n    return [json.__version__, str(collections.abc.Mapping), 'evaluate this']\n", nil, 0},
 		policyCase{"math: submodules, star imports, seeded random", "math", "from collections import abc, deque\nimport collections.abc\nfrom statistics import *\nimport random\ndef main():\n    random.seed(3)\n    return [len(deque([1])), median([1, 2, 3]), random.randint(1, 9), len(collections.OrderedDict(a=1))]\n", nil, 0},
 		// From the review of the policy layer: escapes it let through ...
 		policyCase{"safe: getattr under another name", "safe", "def main():\n    g = getattr\n    return g(print, '__se' + 'lf__')\n", []string{"getattr"}, 2},

@@ -15,7 +15,7 @@ import (
 // or other (an exception's traceback, the policy check, batch mode): a
 // narrowed plan must keep them whatever the policy allows. The test
 // TestWrapperImportsListed keeps this list in step with wrapper.py.
-var wrapperImports = []string{"ast", "builtins", "linecache", "marshal", "mmap", "resource", "time", "traceback", "_json"}
+var wrapperImports = []string{"ast", "builtins", "linecache", "marshal", "mmap", "re", "resource", "time", "traceback", "_json"}
 
 // interpreterImports are imported by the interpreter itself, from C,
 // for code that has no import statement: `from __future__ import`

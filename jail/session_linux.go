@@ -182,14 +182,23 @@ func (s *session) startTiming(pid int, stop <-chan struct{}) {
 	}
 }
 
+// minExitTime is the least time a jail has to exit once the input has
+// ended and every call is answered.
+const minExitTime = 2 * time.Second
+
 // armWall restarts the wall timer for the head call; with no call in
 // flight it runs only once the input has ended, as the time the jail has
 // to exit. The caller holds fmu.
 func (s *session) armWall() {
 	switch {
 	case s.callWall == nil:
-	case len(s.inflight) > 0 || s.inputDone:
+	case len(s.inflight) > 0:
 		s.callWall.Reset(*s.lim.Wall)
+	case s.inputDone:
+		// Exiting is the interpreter's teardown, not the upload's call: on
+		// a loaded host it can take longer than a short --timeout, and
+		// honest code must not be blamed for it.
+		s.callWall.Reset(max(*s.lim.Wall, minExitTime))
 	default:
 		s.callWall.Stop() // idle, waiting for the caller's next line
 	}

@@ -212,6 +212,12 @@ _FRAME_ATTRS = {"f_globals", "f_locals", "f_builtins", "f_back", "f_code", "gi_f
                 "cr_code", "ag_frame", "ag_code", "tb_frame", "tb_next", "co_code", "func_globals", "mro",
                 "attrgetter", "methodcaller", "Formatter", "get_field", "format_field", "format_map"}
 _GETATTRS = ("getattr", "hasattr")
+# Modules the interpreter imports from C while the upload's code runs.
+_INTERPRETER_IMPORTS = {"_strptime", "time", "_pylong"}
+# In a string, what could be code for eval: typing and functools evaluate
+# annotation strings ("__import__('os')"), which the syntax check does not
+# otherwise read.
+_CODE_IN_STRING = None
 
 
 def _policy_findings(source, filename, policy):
@@ -240,6 +246,10 @@ def _policy_findings(source, filename, policy):
     # Names an import binds to a module: their private attributes
     # (random._os, collections._sys) are how modules reach each other.
     modules = {(a.asname or a.name).split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    # Docstrings are never evaluated; the string check leaves them alone.
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
     found = []
 
     def column(line, offset):
@@ -256,6 +266,21 @@ def _policy_findings(source, filename, policy):
     def is_dunder(text):
         return text.startswith("__") and text.endswith("__") and text not in _HARMLESS_DUNDERS
 
+    def code_words(text):
+        global _CODE_IN_STRING
+        if "_" not in text and not (forbidden and any(f in text for f in forbidden)):
+            return []
+        if _CODE_IN_STRING is None:
+            import re
+            _CODE_IN_STRING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+        out = []
+        for w in _CODE_IN_STRING.findall(text):
+            if is_dunder(w) and w != "__main__" or w in _FRAME_ATTRS and "_" in w:
+                out.append(w)
+            elif w in forbidden and text[text.find(w) + len(w):].lstrip().startswith("("):
+                out.append(w)  # eval(...), but not the word "eval" in prose
+        return out
+
     for node in ast.walk(tree):
         kind = type(node).__name__
         if nodes is not None and kind not in nodes and hasattr(node, "lineno"):
@@ -270,14 +295,19 @@ def _policy_findings(source, filename, policy):
             module = node.module or ""
             if node.level or module.split(".")[0] not in imports:
                 add(node, "import", "import of `%s` is not allowed; allowed modules: %s" % ("." * node.level + module, allowed))
+            elif dunder:
+                # An alias would hide the name the checks below look for.
+                for a in node.names:
+                    if is_dunder(a.name) or a.name in _FRAME_ATTRS or a.name.startswith("_") and not a.name.startswith("__"):
+                        add(node, "import", "importing `%s` from `%s` is not allowed (the interpreter's internals)" % (a.name, module))
         elif isinstance(node, ast.Attribute):
             if dunder and (is_dunder(node.attr) or node.attr in _FRAME_ATTRS):
                 # Point at the attribute, not at the start of the chain.
                 end = getattr(node, "end_col_offset", None)
                 at = end - len(node.attr) if end is not None and node.end_lineno == node.lineno else None
                 add(node, "attribute", "attribute `%s` is not allowed (the interpreter's internals)" % node.attr, at)
-            elif (dunder and node.attr.startswith("_") and isinstance(node.value, ast.Name)
-                  and node.value.id in modules):
+            elif (dunder and node.attr.startswith("_") and not (node.attr.startswith("__") and node.attr.endswith("__"))
+                  and isinstance(node.value, ast.Name) and node.value.id in modules):
                 end = getattr(node, "end_col_offset", None)
                 at = end - len(node.attr) if end is not None and node.end_lineno == node.lineno else None
                 add(node, "attribute", "attribute `%s` of module `%s` is private, not allowed" % (node.attr, node.value.id), at)
@@ -285,6 +315,12 @@ def _policy_findings(source, filename, policy):
             # "{0.__class__}".format(x) reaches attributes as getattr does.
             if "{" in node.value and "__" in node.value and any("__" in part.split("}")[0] for part in node.value.split("{")[1:]):
                 add(node, "format", "a format field that reaches a double-underscore attribute is not allowed")
+            elif id(node) not in docstrings:
+                words = code_words(node.value)
+                if words:
+                    add(node, "string", "a string naming `%s` is not allowed (strings can be evaluated as code, e.g. annotations)" % words[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and dunder and node.name in _FRAME_ATTRS:
+            add(node, "name", "a function named `%s` is not allowed (it reaches attributes by name)" % node.name)
         elif isinstance(node, ast.Name):
             if node.id in _GETATTRS and dunder and id(node) not in direct:
                 add(node, "getattr", "`%s` may only be called directly, with a literal name" % node.id)
@@ -331,8 +367,20 @@ def _policy_builtins(policy):
         if v is None:
             v = views[mod.__name__] = module_type(mod.__name__, mod.__doc__)
             for k, val in list(mod.__dict__.items()):
-                if not k.startswith("_") and not isinstance(val, module_type):
+                keep = not k.startswith("_") or k in ("__all__", "__version__")
+                if keep and not isinstance(val, module_type):
                     setattr(v, k, val)
+            name = mod.__name__
+
+            def late_submodule(attr):
+                # A submodule imported after the view was made (typing
+                # imports collections.abc): PEP 562 asks here.
+                sub = modules.get(name + "." + attr)
+                if sub is None:
+                    raise AttributeError("module %r has no attribute %r" % (name, attr))
+                return view(sub)
+
+            v.__getattr__ = late_submodule
         prefix = mod.__name__ + "."
         for k, val in list(mod.__dict__.items()):
             # A submodule, by name or as sys.modules registers it (os.path
@@ -343,12 +391,13 @@ def _policy_builtins(policy):
         return v
 
     def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if type(fromlist) is list and not level:
+        if type(fromlist) is list and not level and name in _INTERPRETER_IMPORTS:
             # The interpreter importing for itself, from C (PyImport_Import
             # passes a list; import statements pass None or a tuple), under
             # the upload's frame: time.strptime's _strptime, astimezone's
-            # time, 3.12's _pylong. The upload's own reach to this path is
-            # calling __import__, which the checks refuse by name.
+            # time, 3.12's _pylong. Only those: an __import__ reached some
+            # other way (an annotation string that typing evaluates) must
+            # not pass as one.
             return real_import(name, globals, locals, fromlist, level)
         if level or name.split(".")[0] not in imports:
             raise ImportError("import of %s is not allowed by policy %s" % (name, policy["name"]))

@@ -3,8 +3,10 @@ package rootfs
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,12 +244,23 @@ func (n *narrowing) intact(name string, want map[string]copyEntry) bool {
 			return false
 		}
 	}
-	return true
+	// Nothing more either: a module added to the copy widens the jail.
+	files := 0
+	err := fs.WalkDir(n.cache.FS(), name, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files++
+		}
+		return err
+	})
+	return err == nil && files == len(want)
 }
 
 // sweep removes what a killed jailpy left half made (.modules-*.tmp) or
-// set aside, once it is an hour old: no live copy takes that long.
+// set aside, once it is an hour old (no live copy takes that long), and
+// copies no plan names any more (an upgraded stdlib's, an old
+// allow-list's) once unused for a day.
 func (n *narrowing) sweep() {
+	defer n.sweepUnused()
 	f, err := n.cache.Open(".")
 	if err != nil {
 		return
@@ -349,5 +362,51 @@ func orNone(dir string) string {
 	if dir == "" {
 		return "none ($TMPDIR is not absolute)"
 	}
+	fi, err := os.Lstat(dir)
+	switch {
+	case err != nil:
+		return dir
+	case fi.Mode()&os.ModeSymlink != 0:
+		return dir + ", which is a symlink someone made there: set XDG_CACHE_HOME"
+	case trusted(fi) != nil:
+		return dir + " (" + strings.TrimPrefix(trusted(fi).Error(), "rootfs: cache: ") + "): set XDG_CACHE_HOME"
+	}
 	return dir
+}
+
+// sweepUnused removes modules-* directories that no plan file of the
+// cache binds and that are a day old.
+func (n *narrowing) sweepUnused() {
+	f, err := n.cache.Open(".")
+	if err != nil {
+		return
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return
+	}
+	used := map[string]bool{}
+	var copies []fs.DirEntry
+	for _, de := range ents {
+		switch name := de.Name(); {
+		case strings.HasPrefix(name, "plan-") && strings.HasSuffix(name, ".json"):
+			var cf cacheFile
+			if data := readTrusted(n.cache, name, maxCacheFile); data == nil || json.Unmarshal(data, &cf) != nil {
+				return // a plan we cannot read may bind anything: keep all
+			}
+			for _, e := range cf.Plan.Entries {
+				if filepath.Dir(e.Source) == n.dir {
+					used[filepath.Base(e.Source)] = true
+				}
+			}
+		case strings.HasPrefix(name, "modules-") && de.IsDir():
+			copies = append(copies, de)
+		}
+	}
+	for _, de := range copies {
+		if fi, err := de.Info(); err == nil && !used[de.Name()] && time.Since(fi.ModTime()) > 24*time.Hour {
+			_ = n.cache.RemoveAll(de.Name())
+		}
+	}
 }

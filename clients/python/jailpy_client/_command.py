@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
@@ -160,13 +161,26 @@ def _feed(fd: int, data: bytes) -> None:
 def start(argv: List[str], source: Source) -> "subprocess.Popen[bytes]":
     """Start jailpy with pipes on all three streams."""
     try:
+        # A session of its own, so that kill() reaches whatever jailpy (or
+        # a wrapper script standing in for it) started, and nothing left
+        # holding its pipes can keep the caller waiting.
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, pass_fds=source.pass_fds)
+                                stderr=subprocess.PIPE, pass_fds=source.pass_fds,
+                                start_new_session=True)
     except OSError as e:
         source.close()
         raise JailError("cannot start %s: %s" % (argv[0], e)) from e
     source.started()
     return proc
+
+
+def kill(proc: "subprocess.Popen[bytes]") -> None:
+    """SIGKILL jailpy and its process group (its jail dies with it)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        pass  # already gone, or the group is empty
+    proc.kill()
 
 
 def last_message(stderr: str) -> str:

@@ -160,7 +160,7 @@ def iter_batch(source: SourceOrPath, func: str, arg_lists: Iterable[Sequence[Any
         try:
             proc.wait(timeout=float(grace))
         except subprocess.TimeoutExpired:
-            proc.kill()  # stdout closed but still running: its exit code says so
+            _command.kill(proc)  # stdout closed but still running: its exit code says so
             proc.wait()
         feeder.join()
         drain.join()
@@ -202,7 +202,7 @@ def iter_batch(source: SourceOrPath, func: str, arg_lists: Iterable[Sequence[Any
             raise exc
     finally:
         if proc.poll() is None:  # the caller stopped iterating, or an error
-            proc.kill()
+            _command.kill(proc)
             proc.wait()
         watch.stop()
         feeder.join()
@@ -222,7 +222,7 @@ def _verdict(line: bytes, index: int, proc: Any) -> Verdict:
         verdict = None
     if (not isinstance(verdict, dict) or verdict.get("version") != 1
             or verdict.get("index") != index or str(verdict.get("status")) not in EXIT_CODES):
-        proc.kill()
+        _command.kill(proc)
         raise JailError("jailpy printed something that is not verdict %d of the batch: %.200r"
                         % (index, line))
     return verdict
@@ -300,7 +300,7 @@ class _Watch:
                         and time.monotonic() - self._since > self._patience)
             if late:
                 self.expired = True
-                self._proc.kill()
+                _command.kill(self._proc)
                 return
 
 

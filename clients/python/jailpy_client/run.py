@@ -68,14 +68,17 @@ def run(source: SourceOrPath, func: str, *args: Any,
     try:
         out, err = proc.communicate(stdin, timeout=float(timeout) + float(grace))
     except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
+        _command.kill(proc)
+        try:
+            out, err = proc.communicate(timeout=2)
+        except subprocess.TimeoutExpired:  # something outside its group holds the pipes
+            out, err = b"", b""
         raise JailError("jailpy gave no verdict within %gs (timeout + grace); killed it"
                         % (float(timeout) + float(grace)), exit_code=proc.returncode,
                         jailpy_stderr=err.decode("utf-8", "replace")) from None
     finally:
         if proc.poll() is None:  # an exception on the way (KeyboardInterrupt)
-            proc.kill()
+            _command.kill(proc)
             proc.wait()
         src.close()
     verdict = parse(out, err, proc.returncode)

@@ -67,7 +67,10 @@ class BrokenBinary(unittest.TestCase):
             jailpy_client.run(CODE, "f", binary=fake)
 
     def test_hung_binary_is_killed(self) -> None:
-        fake = fake_binary(self, "exec sleep 30")
+        # "sleep 30" without exec: a child of the script holds the pipes,
+        # and must be killed with it (found in review: the client waited
+        # the 30 s out).
+        fake = fake_binary(self, "sleep 30")
         start = time.monotonic()
         with self.assertRaisesRegex(JailError, "no verdict within 0.3s"):
             jailpy_client.run(CODE, "f", binary=fake, timeout=0.1, grace=0.2)
@@ -86,7 +89,7 @@ class BrokenBinary(unittest.TestCase):
         self.assertEqual([r.value for r in cm.exception.results or []], [7])
 
     def test_hung_batch_is_killed(self) -> None:
-        fake = fake_binary(self, "exec sleep 30")
+        fake = fake_binary(self, "sleep 30")
         start = time.monotonic()
         with self.assertRaisesRegex(JailError, "no verdict within"):
             jailpy_client.run_batch(CODE, "f", [()], binary=fake, timeout=0.1, grace=0.2)

@@ -13,7 +13,7 @@ class UploadForm(forms.Form):
     def clean_code(self) -> str:
         upload = self.cleaned_data["code"]
         limit = settings.SCORING_MAX_UPLOAD_BYTES
-        if not upload.name.endswith(".py"):
+        if not upload.name.lower().endswith(".py"):
             raise ValidationError("Upload a Python file (.py), not %(name)s.", params={"name": upload.name})
         # upload.size is what the client declared; read one byte more than
         # the limit to know for sure.
