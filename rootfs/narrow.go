@@ -260,16 +260,8 @@ func (n *narrowing) intact(name string, want map[string]copyEntry) bool {
 // copies no plan names any more (an upgraded stdlib's, an old
 // allow-list's) once unused for a day.
 func (n *narrowing) sweep() {
-	defer n.sweepUnused()
-	f, err := n.cache.Open(".")
-	if err != nil {
-		return
-	}
-	ents, err := f.ReadDir(-1)
-	f.Close()
-	if err != nil {
-		return
-	}
+	ents := n.entries()
+	defer n.sweepUnused(ents)
 	for _, de := range ents {
 		name := de.Name()
 		if !strings.HasPrefix(name, ".modules-") || !(strings.HasSuffix(name, ".tmp") || strings.HasSuffix(name, ".damaged")) {
@@ -376,16 +368,7 @@ func orNone(dir string) string {
 
 // sweepUnused removes modules-* directories that no plan file of the
 // cache binds and that are a day old.
-func (n *narrowing) sweepUnused() {
-	f, err := n.cache.Open(".")
-	if err != nil {
-		return
-	}
-	ents, err := f.ReadDir(-1)
-	f.Close()
-	if err != nil {
-		return
-	}
+func (n *narrowing) sweepUnused(ents []fs.DirEntry) {
 	used := map[string]bool{}
 	var copies []fs.DirEntry
 	for _, de := range ents {
@@ -409,4 +392,15 @@ func (n *narrowing) sweepUnused() {
 			_ = n.cache.RemoveAll(de.Name())
 		}
 	}
+}
+
+// entries lists the cache directory; nil if it cannot be read.
+func (n *narrowing) entries() []fs.DirEntry {
+	f, err := n.cache.Open(".")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	ents, _ := f.ReadDir(-1)
+	return ents
 }
