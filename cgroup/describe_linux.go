@@ -1,7 +1,6 @@
 package cgroup
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path"
@@ -93,20 +92,9 @@ func words(file string) []string {
 
 // v1Controllers lists the controllers of the v1 hierarchies mounted.
 func v1Controllers() []string {
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
 	var out []string
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		_, post, ok := strings.Cut(s.Text(), " - ")
-		f2 := strings.Fields(post)
-		if !ok || len(f2) < 3 || f2[0] != "cgroup" {
-			continue
-		}
-		for _, opt := range strings.Split(f2[2], ",") {
+	_ = eachV1Mount(func(_ v1Mount, opts []string) {
+		for _, opt := range opts {
 			switch opt {
 			case "rw", "ro", "nosuid", "nodev", "noexec", "relatime", "xattr", "clone_children", "noprefix":
 				continue
@@ -115,7 +103,7 @@ func v1Controllers() []string {
 				out = append(out, opt)
 			}
 		}
-	}
+	})
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -115,13 +115,31 @@ var v1Facts = sync.OnceValues(func() (v1Info, error) {
 
 // v1Mounts reads /proc/self/mountinfo for the v1 hierarchies we use.
 func v1Mounts() (map[string]v1Mount, error) {
-	f, err := os.Open("/proc/self/mountinfo")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	out := map[string]v1Mount{}
-	s := bufio.NewScanner(f)
+	err := eachV1Mount(func(m v1Mount, opts []string) {
+		for _, opt := range opts {
+			for _, name := range v1Hierarchies {
+				// containerd-style paths assume <root>/<name>; a hierarchy
+				// mounted elsewhere (co-mounted, escaped names) is refused
+				// rather than guessed at.
+				if opt == name && path.Base(m.point) == name {
+					out[name] = m
+				}
+			}
+		}
+	})
+	return out, err
+}
+
+// eachV1Mount calls f with every cgroup v1 mount in /proc/self/mountinfo
+// and its super options (the controllers, among others).
+func eachV1Mount(f func(m v1Mount, opts []string)) error {
+	file, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	s := bufio.NewScanner(file)
 	for s.Scan() {
 		// id parent major:minor root mountpoint opts [optional...] - fstype source superopts
 		pre, post, ok := strings.Cut(s.Text(), " - ")
@@ -129,18 +147,9 @@ func v1Mounts() (map[string]v1Mount, error) {
 		if !ok || len(f1) < 5 || len(f2) < 3 || f2[0] != "cgroup" {
 			continue
 		}
-		for _, opt := range strings.Split(f2[2], ",") {
-			for _, name := range v1Hierarchies {
-				// containerd-style paths assume <root>/<name>; a hierarchy
-				// mounted elsewhere (co-mounted, escaped names) is refused
-				// rather than guessed at.
-				if opt == name && path.Base(f1[4]) == name {
-					out[name] = v1Mount{point: f1[4], root: f1[3]}
-				}
-			}
-		}
+		f(v1Mount{point: f1[4], root: f1[3]}, strings.Split(f2[2], ","))
 	}
-	return out, s.Err()
+	return s.Err()
 }
 
 // checkDir makes sure an operator-given parent is a real directory of the

@@ -44,7 +44,7 @@ var capabilityModules = []string{"_ctypes", "ctypes", "_socket", "socket", "_pos
 // narrowing stop. On every CPython of the machine.
 func TestPolicyPlanLeavesOutModules(t *testing.T) {
 	args, _ := json.Marshal([]any{capabilityModules})
-	pol := filepath.Join(workDir, "math-no-dunder.toml")
+	pol := filepath.Join(workDir, "random-no-dunder.toml")
 	if err := os.WriteFile(pol, []byte("base = \"safe\"\ndunder = false\nimports = [\"random\"]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}

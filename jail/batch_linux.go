@@ -89,7 +89,7 @@ func (d *batchRun) readInput() {
 func (d *batchRun) run(ctx context.Context) {
 	defer d.flush()
 	var err error
-	if d.plan, err = planFor(ctx, d.spec); err != nil {
+	if d.plan, err = PlanFor(ctx, d.spec); err != nil {
 		d.fatal("rootfs plan: " + err.Error())
 		return
 	}

@@ -174,10 +174,6 @@ const probeTimeout = 30 * time.Second
 // narrowed to the modules they and the wrapper need. It may run a jail
 // to find them, once: the answer is cached.
 func PlanFor(ctx context.Context, spec *Spec) (*rootfs.Plan, error) {
-	return planFor(ctx, spec)
-}
-
-func planFor(ctx context.Context, spec *Spec) (*rootfs.Plan, error) {
 	if spec.Policy == nil {
 		return rootfs.PlanFor(spec.Python)
 	}

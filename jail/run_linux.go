@@ -37,7 +37,7 @@ func Run(ctx context.Context, spec *Spec) *Result {
 type run struct {
 	spec   *Spec
 	lim    Limits
-	plan   *rootfs.Plan // set ahead for a probe run; else planFor's
+	plan   *rootfs.Plan // set ahead for a probe run; else PlanFor's
 	cgMode cgroup.Mode
 	cgNote string
 	clk    clock
@@ -71,7 +71,7 @@ func (r *run) run(ctx context.Context) *Result {
 	plan := r.plan
 	if plan == nil {
 		var err error
-		if plan, err = planFor(ctx, r.spec); err != nil {
+		if plan, err = PlanFor(ctx, r.spec); err != nil {
 			return internalResult("rootfs plan: " + err.Error())
 		}
 	}

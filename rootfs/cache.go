@@ -69,7 +69,7 @@ func PlanFor(python string) (*Plan, error) {
 // that can be trusted. The checks are made on the opened directory, not
 // its path, so a rename after the check cannot substitute another one.
 func openCache() *os.Root {
-	r, _ := openCacheDir()
+	r, _, _ := openCacheDir()
 	return r
 }
 
@@ -77,24 +77,22 @@ func openCache() *os.Root {
 // often has no home it can write (www-data's is /var/www, owned by root),
 // so when the user cache directory cannot be used the cache falls back to
 // $TMPDIR/jailpy-UID, under the same checks: a directory someone else
-// made there first is not ours, and is not used.
-//
-// The path returned is the directory's real path (bind sources are opened
-// without following symlinks, and a home may be one).
-func openCacheDir() (*os.Root, string) {
+// made there first is not ours, and is not used. fallback says which.
+func openCacheDir() (r *os.Root, dir string, fallback bool) {
 	if base, err := os.UserCacheDir(); err == nil && filepath.IsAbs(base) {
-		if r, real := openTrusted(filepath.Join(base, "jailpy"), false); r != nil {
-			return r, real
+		dir := filepath.Join(base, "jailpy")
+		if r := openTrusted(dir, false); r != nil {
+			return r, dir, false
 		}
 	}
 	if dir := fallbackCacheDir(); dir != "" {
 		// In a shared directory the name is anyone's to take: a symlink
 		// there is someone else's, not ours to follow.
-		if r, real := openTrusted(dir, true); r != nil {
-			return r, real
+		if r := openTrusted(dir, true); r != nil {
+			return r, dir, true
 		}
 	}
-	return nil, ""
+	return nil, "", false
 }
 
 // fallbackCacheDir is $TMPDIR/jailpy-UID, or "" when TMPDIR is relative
@@ -108,45 +106,55 @@ func fallbackCacheDir() string {
 }
 
 // CacheDir is the cache directory runs use, or "" when no directory can
-// be trusted (runs then work without a cache, and a policy's run fails).
-func CacheDir() string {
-	r, dir := openCacheDir()
+// be trusted (runs then work without a cache, and a policy's run fails);
+// fallback says it is the $TMPDIR one.
+func CacheDir() (dir string, fallback bool) {
+	r, dir, fallback := openCacheDir()
 	if r != nil {
 		r.Close()
 	}
-	return dir
+	return dir, fallback
 }
 
-// openTrusted opens dir, made 0700 if missing, when only we can write it,
-// and returns its real path, checked to be the directory opened.
-func openTrusted(dir string, noSymlink bool) (*os.Root, string) {
+// openTrusted opens dir, made 0700 if missing, when only we can write it.
+func openTrusted(dir string, noSymlink bool) *os.Root {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, ""
+		return nil
 	}
 	if noSymlink {
 		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() {
-			return nil, ""
+			return nil
 		}
 	}
 	r, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, ""
+		return nil
 	}
 	fi, err := r.Stat(".")
 	if err != nil || trusted(fi) != nil {
 		r.Close()
-		return nil, ""
+		return nil
 	}
+	return r
+}
+
+// realDir is the real path of the directory r opened at dir, checked to
+// be that directory. Only what is bound from the cache needs it (bind
+// sources are opened without following symlinks, and a home may be one),
+// so the lookups stay off every other run's path.
+func realDir(r *os.Root, dir string) (string, error) {
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		r.Close()
-		return nil, ""
+		return "", err
+	}
+	fi, err := r.Stat(".")
+	if err != nil {
+		return "", err
 	}
 	if rfi, err := os.Stat(real); err != nil || !os.SameFile(fi, rfi) {
-		r.Close()
-		return nil, ""
+		return "", fmt.Errorf("rootfs: cache %s moved while in use", dir)
 	}
-	return r, real
+	return real, nil
 }
 
 func cacheName(python string) string {

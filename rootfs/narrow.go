@@ -46,13 +46,16 @@ func PlanForModules(python, key string, probe func(full *Plan) (*Modules, error)
 	if err != nil {
 		return nil, fmt.Errorf("rootfs: plan %s: %w", python, err)
 	}
-	c, dir := openCacheDir()
+	c, dir, _ := openCacheDir()
 	if c == nil {
 		// Without a cache there is nowhere to keep the copied modules;
 		// failing closed beats running with the whole stdlib.
-		return nil, fmt.Errorf("rootfs: a policy's plan needs a cache directory only this user can write, for the copy of its modules: $XDG_CACHE_HOME/jailpy, $HOME/.cache/jailpy or %s (see jailpy doctor)", orNone(fallbackCacheDir()))
+		return nil, fmt.Errorf("rootfs: a policy's plan needs a cache directory only this user can write, for the copy of its modules: $XDG_CACHE_HOME/jailpy, $HOME/.cache/jailpy or %s (see jailpy doctor)", fallbackAdvice(fallbackCacheDir()))
 	}
 	defer c.Close()
+	if dir, err = realDir(c, dir); err != nil {
+		return nil, err
+	}
 	name := narrowName(abs, key)
 	if p := loadPlan(c, name, abs); p != nil {
 		return p, nil
@@ -350,7 +353,9 @@ func (n *narrowing) copyFile(src, dst string) error {
 	return n.cache.Chtimes(dst, fi.ModTime(), fi.ModTime())
 }
 
-func orNone(dir string) string {
+// fallbackAdvice names the $TMPDIR fallback and, when it exists but
+// cannot be used, why.
+func fallbackAdvice(dir string) string {
 	if dir == "" {
 		return "none ($TMPDIR is not absolute)"
 	}

@@ -191,13 +191,13 @@ func interpreterCheck(flag string) (string, check) {
 // cacheCheck says where plans and policies' module copies are kept.
 // Without a cache every run probes the interpreter (~20-50 ms more) and a
 // run under a policy cannot start: the copy of its modules lives there.
-func cacheCheck(dir string) check {
+func cacheCheck(dir string, fallback bool) check {
 	c := check{Name: "cache", Result: "ok", Detail: dir}
 	switch {
 	case dir == "":
 		c.Result, c.Detail = "fail", "no cache directory only this user can write"
 		c.Fix = "give the user a home it owns, or set XDG_CACHE_HOME to a directory it owns (mode 0700); runs under --policy need one"
-	case strings.HasPrefix(dir, os.TempDir()+"/"):
+	case fallback:
 		c.Result = "warn"
 		c.Detail += " (the fallback: neither $XDG_CACHE_HOME/jailpy nor $HOME/.cache/jailpy could be made or trusted; a reboot or a tmp cleaner empties it)"
 		c.Fix = "set XDG_CACHE_HOME to a directory the user owns, mode 0700"

@@ -88,12 +88,16 @@ func TestDoctorPrintsAndFails(t *testing.T) {
 }
 
 func TestDoctorCacheCheck(t *testing.T) {
-	for _, c := range []struct{ dir, result string }{
-		{"/home/app/.cache/jailpy", "ok"},
-		{filepath.Join(os.TempDir(), "jailpy-33"), "warn"},
-		{"", "fail"},
+	for _, c := range []struct {
+		dir      string
+		fallback bool
+		result   string
+	}{
+		{"/home/app/.cache/jailpy", false, "ok"},
+		{filepath.Join(os.TempDir(), "jailpy-33"), true, "warn"},
+		{"", false, "fail"},
 	} {
-		got := cacheCheck(c.dir)
+		got := cacheCheck(c.dir, c.fallback)
 		if got.Result != c.result || got.Result != "ok" && got.Fix == "" {
 			t.Errorf("%q: %+v, want %s with a fix", c.dir, got, c.result)
 		}
